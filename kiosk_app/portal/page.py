@@ -1,0 +1,150 @@
+"""The portal page: every escape route a web page has, closed or kept inside the kiosk."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Callable, Protocol
+
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission
+
+from kiosk_app.portal.rules import (
+    RateLimiter,
+    files_matching_accept,
+    navigation_decision,
+    permission_decision,
+    redact_url,
+)
+
+log = logging.getLogger("kiosk.portal")
+
+_PERMISSION_NAMES = {
+    QWebEnginePermission.PermissionType.MediaAudioCapture: "microphone",
+    QWebEnginePermission.PermissionType.MediaVideoCapture: "camera",
+    QWebEnginePermission.PermissionType.MediaAudioVideoCapture: "camera+microphone",
+    QWebEnginePermission.PermissionType.DesktopVideoCapture: "screen-capture",
+    QWebEnginePermission.PermissionType.DesktopAudioVideoCapture: "screen-capture",
+    QWebEnginePermission.PermissionType.Geolocation: "geolocation",
+    QWebEnginePermission.PermissionType.Notifications: "notifications",
+    QWebEnginePermission.PermissionType.ClipboardReadWrite: "clipboard",
+    QWebEnginePermission.PermissionType.LocalFontsAccess: "local-fonts",
+    QWebEnginePermission.PermissionType.MouseLock: "mouse-lock",
+}
+
+
+class PageDialogs(Protocol):
+    """How the page's alert/confirm/prompt reach the resident (kiosk dialogs, or a test double)."""
+
+    def alert(self, text: str) -> None: ...
+    def confirm(self, text: str) -> bool: ...
+    def prompt(self, text: str, default: str) -> str | None: ...
+
+
+# Given the session's files that the input accepts and whether several may be taken, return the
+# chosen ones. The kiosk's picker dialog in the app, a recorder in tests.
+FileChooser = Callable[[list[Path], bool], list[Path]]
+
+
+class KioskPage(QWebEnginePage):
+    navigation = Signal(str, str, str, bool)  # decision ("allowed"/"blocked"), url, reason, main frame
+    refused = Signal(str, str)  # what (permission, popup, certificate…), detail for the log
+
+    def __init__(self, session_profile, dialogs: PageDialogs, file_chooser: FileChooser,
+                 session_folder: Callable[[], Path | None], parent=None):
+        super().__init__(session_profile.profile, parent)
+        self.rules = session_profile.rules
+        self.dialogs = dialogs
+        self.file_chooser = file_chooser
+        self.session_folder = session_folder
+        self.popups = RateLimiter(limit=5, window_s=10.0)
+        self.main_navigations = RateLimiter(limit=25, window_s=10.0)
+        self.newWindowRequested.connect(self._new_window)
+        self.permissionRequested.connect(self._permission)
+        self.certificateError.connect(self._certificate_error)
+        self.fullScreenRequested.connect(lambda request: (request.reject(), self.refused.emit("fullscreen", "")))
+        self.registerProtocolHandlerRequested.connect(lambda request: (request.reject(), self.refused.emit("protocol-handler", "")))
+        self.fileSystemAccessRequested.connect(lambda request: (request.reject(), self.refused.emit("file-system-access", "")))
+        self.selectClientCertificate.connect(lambda selection: (selection.selectNone(), self.refused.emit("client-certificate", "")))
+        self.desktopMediaRequested.connect(self._desktop_media)
+        self.webAuthUxRequested.connect(lambda request: (request.cancel(), self.refused.emit("webauthn", "")))
+        # authenticationRequired/proxyAuthenticationRequired left unanswered: Qt cancels them.
+
+    # navigations -----------------------------------------------------------------------------
+    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802
+        text = url.toString()
+        decision = navigation_decision(text, self.rules, main_frame=is_main_frame)
+        if decision.allowed and is_main_frame and not self.main_navigations.allow(time.monotonic()):
+            decision = type(decision)(False, "navigation-loop")
+        self.navigation.emit("allowed" if decision.allowed else "blocked", text, decision.reason, is_main_frame)
+        if not decision.allowed:
+            log.info("portal.navigation blocked url=%s reason=%s main=%s", redact_url(text), decision.reason, is_main_frame)
+        return decision.allowed
+
+    def _new_window(self, request) -> None:
+        """window.open and target=_blank: the address opens here, never in a new window."""
+        url = request.requestedUrl()
+        if not self.popups.allow(time.monotonic()):
+            self.refused.emit("popup-flood", redact_url(url.toString()))
+            return
+        if url.isEmpty() or url.toString() == "about:blank":
+            self.refused.emit("popup-empty", "")
+            return
+        # Loaded after the request returns; the navigation rule decides as for any link.
+        QTimer.singleShot(0, self, lambda: self.load(url))
+
+    # permissions, certificates ---------------------------------------------------------------
+    def _permission(self, permission: QWebEnginePermission) -> None:
+        name = _PERMISSION_NAMES.get(permission.permissionType(), "unsupported")
+        decision = permission_decision(name, self.rules)
+        if decision.allowed:
+            permission.grant()
+        else:
+            permission.deny()
+            self.refused.emit("permission", name)
+
+    def _desktop_media(self, request) -> None:
+        # Never pick a screen or window; dropping the request cancels it.
+        self.refused.emit("screen-capture", "")
+
+    def _certificate_error(self, error) -> None:
+        error.rejectCertificate()
+        self.refused.emit("certificate", f"{redact_url(error.url().toString())} {error.type().name}")
+
+    # JavaScript dialogs, files ---------------------------------------------------------------
+    def javaScriptAlert(self, origin: QUrl, text: str) -> None:  # noqa: N802
+        self.dialogs.alert(text)
+
+    def javaScriptConfirm(self, origin: QUrl, text: str) -> bool:  # noqa: N802
+        return bool(self.dialogs.confirm(text))
+
+    def javaScriptPrompt(self, origin: QUrl, text: str, default: str):  # noqa: N802
+        answer = self.dialogs.prompt(text, default)
+        return (answer is not None, answer or "")
+
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+        log.debug("page console: %s", message[:200])
+
+    def session_files_for(self, accepted: list[str]) -> list[Path]:
+        folder = self.session_folder()
+        if folder is None or not folder.is_dir():
+            return []
+        files = sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
+                       key=lambda p: p.stat().st_mtime)
+        names = files_matching_accept([p.name for p in files], accepted)
+        return [folder / n for n in names]
+
+    def chooseFiles(self, mode, old_files: list[str], accepted: list[str]) -> list[str]:  # noqa: N802
+        """The page's file picker: only this session's files, never the computer's folders."""
+        if mode not in (QWebEnginePage.FileSelectionMode.FileSelectOpen,
+                        QWebEnginePage.FileSelectionMode.FileSelectOpenMultiple):
+            self.refused.emit("file-picker-mode", mode.name)
+            return []
+        multiple = mode == QWebEnginePage.FileSelectionMode.FileSelectOpenMultiple
+        candidates = self.session_files_for(list(accepted))
+        chosen = self.file_chooser(candidates, multiple)
+        allowed = set(candidates)
+        # Whatever the chooser returns, only offered files get through.
+        result = [str(p) for p in chosen if p in allowed]
+        return result if multiple else result[:1]

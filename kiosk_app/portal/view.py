@@ -1,0 +1,493 @@
+"""The portal screen: kiosk bar, the web view of the current session, and the kiosk's own panels
+(blocked page, portal unreachable, load failed) shown instead of Chromium's error pages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineLoadingInfo, QWebEnginePage
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_app.portal.page import FileChooser, KioskPage, PageDialogs
+from kiosk_app.portal.profile import SessionProfile
+from kiosk_app.portal.rules import (
+    PRACTICE_SUBMISSION,
+    PortalRules,
+    SubmissionPattern,
+    detect_submission,
+    download_decision,
+    download_name_in,
+    redact_url,
+    retry_delay_s,
+    safe_download_name,
+    url_may_be_submission,
+)
+from kiosk_app.strings import portal as text
+
+log = logging.getLogger("kiosk.portal")
+
+# Chromium's net error for a request our interceptor blocked (net::ERR_BLOCKED_BY_CLIENT).
+ERR_BLOCKED_BY_CLIENT = -20
+_OFFLINE_DOMAINS = {
+    QWebEngineLoadingInfo.ErrorDomain.ConnectionErrorDomain,
+    QWebEngineLoadingInfo.ErrorDomain.DnsErrorDomain,
+}
+
+
+class PortalSession(Protocol):
+    """What the portal needs of a resident session (the backbone's Session has these)."""
+
+    work_dir: Path
+
+    def record(self, event: str, **fields) -> None: ...
+
+
+@dataclass
+class PortalOptions:
+    home_url: str
+    rules: PortalRules
+    zoom: float = 1.25
+    practice: bool = False
+    submission_patterns: tuple[SubmissionPattern, ...] = (PRACTICE_SUBMISSION,)
+    keep_dossier_code: bool = False
+    load_timeout_s: int = 60
+    retry_first_s: int = 10
+    extra: dict = field(default_factory=dict)
+
+
+def _big_button(label: str, name: str) -> QPushButton:
+    button = QPushButton(label)
+    button.setObjectName(name)
+    button.setMinimumSize(150, 72)  # >= 15 mm on a typical 22" touch screen
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return button
+
+
+class MessagePanel(QWidget):
+    """A full-size Vietnamese message with big buttons, shown in place of the web page."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("portalMessage")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(80, 60, 80, 60)
+        layout.addStretch(1)
+        self.title = QLabel()
+        self.title.setObjectName("portalMessageTitle")
+        self.title.setWordWrap(True)
+        self.body = QLabel()
+        self.body.setObjectName("portalMessageBody")
+        self.body.setWordWrap(True)
+        self.countdown = QLabel()
+        self.countdown.setObjectName("portalMessageCountdown")
+        for label in (self.title, self.body, self.countdown):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+        self.buttons = QHBoxLayout()
+        self.primary = _big_button("", "portalMessagePrimary")
+        self.secondary = _big_button("", "portalMessageSecondary")
+        self.primary.setMinimumWidth(360)
+        self.secondary.setMinimumWidth(360)
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.primary)
+        self.buttons.addWidget(self.secondary)
+        self.buttons.addStretch(1)
+        layout.addLayout(self.buttons)
+        layout.addStretch(2)
+        self.kind = ""
+
+    def show_message(self, kind: str, title: str, body: str, primary: str, secondary: str = "") -> None:
+        self.kind = kind
+        self.title.setText(title)
+        self.body.setText(body)
+        self.countdown.setText("")
+        self.primary.setText(primary)
+        self.secondary.setText(secondary)
+        self.secondary.setVisible(bool(secondary))
+
+
+class PortalScreen(QWidget):
+    """Shows the portal for the current resident session."""
+
+    menu_requested = Signal()
+    help_requested = Signal(str, str)  # url, title of the page the resident is on
+    submitted = Signal(object)  # Submission
+    page_loaded = Signal(str)  # url, after each successful main-frame load
+    download_finished = Signal(str)  # path in the session folder
+    message_shown = Signal(str)  # kind of panel: blocked, offline, failed, certificate, crashed
+
+    def __init__(self, options: PortalOptions, dialogs_factory: Callable[[QWidget], PageDialogs],
+                 file_chooser_factory: Callable[[QWidget], FileChooser],
+                 file_viewer: Callable[[QWidget, Path], None] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("portalScreen")
+        self.options = options
+        self._dialogs_factory = dialogs_factory
+        self._file_chooser_factory = file_chooser_factory
+        self._file_viewer = file_viewer
+        self.session: PortalSession | None = None
+        self.profile: SessionProfile | None = None
+        self.view: QWebEngineView | None = None
+        self.page: KioskPage | None = None
+        self._last_blocked_url = ""
+        self._target_url = options.home_url
+        self._offline_attempt = 0
+        self._seconds_left = 0
+        self._submitted_urls: set[str] = set()
+        self._downloads: list[QWebEngineDownloadRequest] = []
+        self._build()
+
+    # layout ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        bar = QWidget()
+        bar.setObjectName("portalBar")
+        bar_layout = QHBoxLayout(bar)
+        bar_layout.setContentsMargins(8, 6, 8, 6)
+        self.back_button = _big_button(text.BACK, "portalBack")
+        self.home_button = _big_button(text.HOME, "portalHome")
+        self.reload_button = _big_button(text.RELOAD, "portalReload")
+        self.help_button = _big_button(text.HELP, "portalHelp")
+        self.menu_button = _big_button(text.MENU, "portalMenu")
+        self.title_label = QLabel()
+        self.title_label.setObjectName("portalTitle")
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.practice_badge = QLabel(text.PRACTICE_BADGE)
+        self.practice_badge.setObjectName("practiceBadge")
+        self.practice_badge.setVisible(self.options.practice)
+        for w in (self.back_button, self.home_button, self.reload_button):
+            bar_layout.addWidget(w)
+        bar_layout.addWidget(self.title_label, 1)
+        bar_layout.addWidget(self.practice_badge)
+        bar_layout.addWidget(self.help_button)
+        bar_layout.addWidget(self.menu_button)
+        root.addWidget(bar)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("portalProgress")
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.progress.setRange(0, 100)
+        root.addWidget(self.progress)
+        self.notice = QWidget()
+        self.notice.setObjectName("portalNotice")
+        notice_layout = QHBoxLayout(self.notice)
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_view = _big_button(text.DOWNLOAD_VIEW, "portalNoticeView")
+        self.notice_close = _big_button(text.DOWNLOAD_CLOSE, "portalNoticeClose")
+        notice_layout.addWidget(self.notice_label, 1)
+        notice_layout.addWidget(self.notice_view)
+        notice_layout.addWidget(self.notice_close)
+        self.notice.hide()
+        root.addWidget(self.notice)
+        self.stack = QStackedWidget()
+        self.view_holder = QWidget()
+        QVBoxLayout(self.view_holder).setContentsMargins(0, 0, 0, 0)
+        self.panel = MessagePanel()
+        self.stack.addWidget(self.view_holder)
+        self.stack.addWidget(self.panel)
+        root.addWidget(self.stack, 1)
+
+        self.back_button.clicked.connect(self.go_back)
+        self.home_button.clicked.connect(self.go_home)
+        self.reload_button.clicked.connect(self.reload)
+        self.help_button.clicked.connect(self._help)
+        self.menu_button.clicked.connect(self.menu_requested)
+        self.panel.primary.clicked.connect(self._panel_primary)
+        self.panel.secondary.clicked.connect(self._panel_secondary)
+        self.notice_close.clicked.connect(self.notice.hide)
+        self.notice_view.clicked.connect(self._view_last_download)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self._load_timer = QTimer(self)
+        self._load_timer.setSingleShot(True)
+        self._load_timer.timeout.connect(self._load_timed_out)
+        self._last_download: Path | None = None
+
+    # session lifecycle -----------------------------------------------------------------------
+    def start_session(self, session: PortalSession, home_url: str | None = None) -> None:
+        """A fresh profile, page and view for a new resident; loads the portal's home."""
+        if self.profile is not None:
+            self.end_session()
+        self.session = session
+        self._submitted_urls.clear()
+        self._offline_attempt = 0
+        self.profile = SessionProfile(self.options.rules)
+        self.profile.profile.downloadRequested.connect(self._download_requested)
+        self.view = QWebEngineView(self.view_holder)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.view.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
+        self.page = KioskPage(self.profile, self._dialogs_factory(self), self._file_chooser_factory(self),
+                              lambda: self.session.work_dir if self.session else None, self.view)
+        self.view.setPage(self.page)
+        self.page.setZoomFactor(self.options.zoom)
+        self.view_holder.layout().addWidget(self.view)
+        self.page.navigation.connect(self._on_navigation)
+        self.page.refused.connect(self._on_refused)
+        self.page.loadingChanged.connect(self._on_loading)
+        self.page.loadProgress.connect(self.progress.setValue)
+        self.page.titleChanged.connect(self.title_label.setText)
+        self.page.renderProcessTerminated.connect(self._renderer_gone)
+        self.profile.blocked.connect(self._on_intercepted)
+        self.stack.setCurrentWidget(self.view_holder)
+        self.load(home_url or self.options.home_url)
+
+    def end_session(self) -> None:
+        """Stop the page, delete the view and page, then the profile: nothing of the resident left."""
+        self._countdown.stop()
+        self._load_timer.stop()
+        self.notice.hide()
+        for download in self._downloads:
+            if shiboken6.isValid(download) and not download.isFinished():
+                download.cancel()
+        self._downloads.clear()
+        view, page, profile = self.view, self.page, self.profile
+        self.view = self.page = self.profile = None
+        self.session = None
+        self.title_label.clear()
+        if page is not None and shiboken6.isValid(page):
+            page.triggerAction(QWebEnginePage.WebAction.Stop)
+            page.blockSignals(True)
+        if view is not None and shiboken6.isValid(view):
+            view.setParent(None)
+            shiboken6.delete(view)  # the page is the view's child and goes with it
+        if profile is not None:
+            profile.destroy()
+            profile.deleteLater()
+
+    # navigation ------------------------------------------------------------------------------
+    def load(self, url: str) -> None:
+        if self.page is None:
+            return
+        self._target_url = url
+        self.page.load(QUrl(url))
+
+    def go_home(self) -> None:
+        self.load(self.options.home_url)
+
+    def go_back(self) -> None:
+        if self.stack.currentWidget() is self.panel:
+            self._leave_panel()
+        elif self.page is not None and self.page.history().canGoBack():
+            self.page.triggerAction(QWebEnginePage.WebAction.Back)
+
+    def reload(self) -> None:
+        if self.page is None:
+            return
+        if self.stack.currentWidget() is self.panel or self.page.url().isEmpty():
+            self.load(self._target_url)
+        else:
+            self.page.triggerAction(QWebEnginePage.WebAction.Reload)
+
+    def _help(self) -> None:
+        if self.page is not None:
+            self.help_requested.emit(self.page.url().toString(), self.page.title())
+
+    def _record(self, event: str, **fields) -> None:
+        if self.session is not None:
+            self.session.record(event, **fields)
+
+    def _on_navigation(self, decision: str, url: str, reason: str, main_frame: bool) -> None:
+        if decision == "blocked":
+            self._record("portal.navigation", decision=decision, url=redact_url(url), reason=reason,
+                         frame="main" if main_frame else "frame")
+            if main_frame:
+                self._show_blocked(url)
+
+    def _on_intercepted(self, kind: str, url: str, reason: str) -> None:
+        self._record("portal.navigation", decision="blocked", url=redact_url(url), reason=reason, frame=kind)
+        if kind == "main":
+            self._last_blocked_url = url
+
+    def _on_refused(self, what: str, detail: str) -> None:
+        self._record("portal.refused", what=what, detail=detail)
+        if what == "certificate":
+            self._stop_and_show("certificate", text.CERT_TITLE, text.CERT_TEXT, text.BLOCKED_BACK)
+
+    def _on_loading(self, info: QWebEngineLoadingInfo) -> None:
+        status = info.status()
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+            self._load_timer.start(self.options.load_timeout_s * 1000)
+            return
+        self._load_timer.stop()
+        url = info.url().toString()
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
+            self._offline_attempt = 0
+            self._countdown.stop()
+            self.stack.setCurrentWidget(self.view_holder)
+            self._target_url = url
+            self.page_loaded.emit(url)
+            self._check_submission(url)
+        elif status == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
+            self._load_failed(info, url)
+
+    def _load_failed(self, info: QWebEngineLoadingInfo, url: str) -> None:
+        code, domain = info.errorCode(), info.errorDomain()
+        log.info("portal load failed url=%s domain=%s code=%s", redact_url(url), domain.name, code)
+        if code == ERR_BLOCKED_BY_CLIENT or url == self._last_blocked_url:
+            self._show_blocked(url)
+        elif domain == QWebEngineLoadingInfo.ErrorDomain.CertificateErrorDomain:
+            self._show("certificate", text.CERT_TITLE, text.CERT_TEXT, text.BLOCKED_BACK)
+        elif domain in _OFFLINE_DOMAINS:
+            self._target_url = url or self._target_url
+            self._show_offline()
+        elif domain != QWebEngineLoadingInfo.ErrorDomain.HttpStatusCodeDomain:
+            self._target_url = url or self._target_url
+            self._show("failed", text.FAILED_TITLE, text.FAILED_TEXT, text.FAILED_RETRY, text.BLOCKED_BACK)
+
+    # panels ----------------------------------------------------------------------------------
+    def _show(self, kind: str, title: str, body: str, primary: str, secondary: str = "") -> None:
+        self.panel.show_message(kind, title, body, primary, secondary)
+        self.stack.setCurrentWidget(self.panel)
+        self.message_shown.emit(kind)
+
+    def _stop_and_show(self, kind: str, title: str, body: str, primary: str) -> None:
+        if self.page is not None:
+            self.page.triggerAction(QWebEnginePage.WebAction.Stop)
+        self._show(kind, title, body, primary)
+
+    def _show_blocked(self, url: str) -> None:
+        self._show("blocked", text.BLOCKED_TITLE, text.BLOCKED_TEXT, text.BLOCKED_BACK)
+
+    def _show_offline(self) -> None:
+        self._show("offline", text.OFFLINE_TITLE, text.OFFLINE_TEXT, text.OFFLINE_RETRY_NOW, text.OFFLINE_TO_MENU)
+        self._record("portal.offline", url=redact_url(self._target_url), attempt=self._offline_attempt)
+        self._seconds_left = retry_delay_s(self._offline_attempt, first=self.options.retry_first_s)
+        self._offline_attempt += 1
+        self._tick_label()
+        self._countdown.start()
+
+    def _tick_label(self) -> None:
+        self.panel.countdown.setText(text.OFFLINE_COUNTDOWN.format(seconds=self._seconds_left))
+
+    def _tick(self) -> None:
+        self._seconds_left -= 1
+        if self._seconds_left <= 0:
+            self._countdown.stop()
+            self.load(self._target_url)
+        else:
+            self._tick_label()
+
+    def _panel_primary(self) -> None:
+        kind = self.panel.kind
+        if kind in ("offline", "failed"):
+            self._countdown.stop()
+            self.load(self._target_url)
+        else:
+            self._leave_panel()
+
+    def _panel_secondary(self) -> None:
+        if self.panel.kind == "offline":
+            self._countdown.stop()
+            self.menu_requested.emit()
+        else:
+            self._leave_panel()
+
+    def _leave_panel(self) -> None:
+        """Back from a panel: to the page the resident was on, or the portal's home."""
+        self._countdown.stop()
+        self.stack.setCurrentWidget(self.view_holder)
+        if self.page is None:
+            return
+        current = self.page.url().toString()
+        if not current or current == self._last_blocked_url or self.panel.kind in ("failed", "certificate", "offline"):
+            if self.page.history().canGoBack():
+                self.page.triggerAction(QWebEnginePage.WebAction.Back)
+            else:
+                self.go_home()
+
+    def _load_timed_out(self) -> None:
+        self._record("portal.refused", what="load-timeout", detail=redact_url(self._target_url))
+        self._stop_and_show("failed", text.FAILED_TITLE, text.FAILED_TEXT, text.FAILED_RETRY)
+
+    def _renderer_gone(self, status, exit_code: int) -> None:
+        """A crashed or killed renderer: reload the last page; the kiosk itself keeps running."""
+        self._record("portal.renderer_terminated", status=status.name, exit_code=exit_code)
+        self._show("crashed", text.CRASHED_TEXT, "", text.RELOAD)
+        url = self._target_url
+        QTimer.singleShot(0, self, lambda: self.load(url))
+
+    # submission ------------------------------------------------------------------------------
+    def _check_submission(self, url: str) -> None:
+        patterns = self.options.submission_patterns
+        if self.page is None or url in self._submitted_urls or not url_may_be_submission(url, patterns):
+            return
+        page = self.page
+        page.toPlainText(lambda body: self._submission_text(page, url, body))
+
+    def _submission_text(self, page: KioskPage, url: str, body: str) -> None:
+        if page is not self.page or url in self._submitted_urls:
+            return
+        found = detect_submission(url, body or "", self.options.submission_patterns)
+        if found is None:
+            return
+        self._submitted_urls.add(url)
+        fields = {"pattern": found.pattern_index, "url": redact_url(url)}
+        if self.options.keep_dossier_code and found.dossier_code:
+            fields["dossier_code"] = found.dossier_code
+        self._record("portal.submitted", **fields)
+        self.submitted.emit(found)
+
+    # downloads -------------------------------------------------------------------------------
+    def _download_requested(self, download: QWebEngineDownloadRequest) -> None:
+        folder = self.session.work_dir if self.session else None
+        name = safe_download_name(download.suggestedFileName() or download.downloadFileName())
+        used = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder and folder.is_dir() else 0
+        decision = download_decision(name, download.mimeType(), download.totalBytes(), self.options.rules, used)
+        if folder is None or not decision.allowed:
+            download.cancel()
+            self._record("portal.download", decision="refused", reason=decision.reason if folder else "no-session",
+                         mime=download.mimeType())
+            self._show_notice(text.DOWNLOAD_REFUSED.format(name=name), None)
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        name = download_name_in({p.name for p in folder.iterdir()}, name)
+        download.setDownloadDirectory(str(folder))
+        download.setDownloadFileName(name)
+        download.receivedBytesChanged.connect(lambda: self._download_progress(download))
+        download.isFinishedChanged.connect(lambda: self._download_done(download, folder / name))
+        self._downloads.append(download)
+        download.accept()
+
+    def _download_progress(self, download: QWebEngineDownloadRequest) -> None:
+        # The announced size can be missing or false; the received bytes are not.
+        if download.receivedBytes() > self.options.rules.max_download_bytes:
+            download.cancel()
+            self._record("portal.download", decision="refused", reason="too-large-while-receiving")
+
+    def _download_done(self, download: QWebEngineDownloadRequest, path: Path) -> None:
+        if download.state() == QWebEngineDownloadRequest.DownloadState.DownloadCompleted:
+            self._record("portal.download", decision="saved", mime=download.mimeType(), bytes=download.receivedBytes())
+            self._show_notice(text.DOWNLOAD_SAVED.format(name=path.name), path)
+            self.download_finished.emit(str(path))
+        else:
+            path.unlink(missing_ok=True)
+            self._show_notice(text.DOWNLOAD_REFUSED.format(name=path.name), None)
+
+    def _show_notice(self, message: str, path: Path | None) -> None:
+        self._last_download = path
+        self.notice_label.setText(message)
+        self.notice_view.setVisible(path is not None and self._file_viewer is not None)
+        self.notice.show()
+
+    def _view_last_download(self) -> None:
+        if self._last_download is not None and self._file_viewer is not None:
+            self._file_viewer(self, self._last_download)
