@@ -60,6 +60,11 @@ class KioskPage(QWebEnginePage):
         self.session_folder = session_folder
         self.popups = RateLimiter(limit=5, window_s=10.0)
         self.main_navigations = RateLimiter(limit=25, window_s=10.0)
+        self._popup_url: QUrl | None = None
+        self._popup_timer = QTimer(self)
+        self._popup_timer.setSingleShot(True)
+        self._popup_timer.setInterval(0)
+        self._popup_timer.timeout.connect(self._open_popup_here)
         self.newWindowRequested.connect(self._new_window)
         self.permissionRequested.connect(self._permission)
         self.certificateError.connect(self._certificate_error)
@@ -91,8 +96,15 @@ class KioskPage(QWebEnginePage):
         if url.isEmpty() or url.toString() == "about:blank":
             self.refused.emit("popup-empty", "")
             return
-        # Loaded after the request returns; the navigation rule decides as for any link.
-        QTimer.singleShot(0, self, lambda: self.load(url))
+        # Loaded after the request returns, once for a burst (the last address wins); the
+        # navigation rule decides as for any link.
+        self._popup_url = url
+        self._popup_timer.start()
+
+    def _open_popup_here(self) -> None:
+        if self._popup_url is not None:
+            url, self._popup_url = self._popup_url, None
+            self.load(url)
 
     # permissions, certificates ---------------------------------------------------------------
     def _permission(self, permission: QWebEnginePermission) -> None:

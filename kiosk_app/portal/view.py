@@ -32,6 +32,7 @@ from kiosk_app.portal.rules import (
     detect_submission,
     download_decision,
     download_name_in,
+    navigation_decision,
     redact_url,
     retry_delay_s,
     safe_download_name,
@@ -245,6 +246,7 @@ class PortalScreen(QWidget):
         self.page.loadingChanged.connect(self._on_loading)
         self.page.loadProgress.connect(self.progress.setValue)
         self.page.titleChanged.connect(self.title_label.setText)
+        self.page.urlChanged.connect(self._url_changed)
         self.page.renderProcessTerminated.connect(self._renderer_gone)
         self.profile.blocked.connect(self._on_intercepted)
         self.stack.setCurrentWidget(self.view_holder)
@@ -275,10 +277,25 @@ class PortalScreen(QWidget):
 
     # navigation ------------------------------------------------------------------------------
     def load(self, url: str) -> None:
+        """Every address the kiosk itself opens passes the same rule as the page's links:
+        Chromium reports ``view-source:`` and ``javascript:`` loads to the page under other URLs."""
         if self.page is None:
+            return
+        decision = navigation_decision(url, self.options.rules)
+        if not decision.allowed:
+            self.page.navigation.emit("blocked", url, decision.reason, True)
             return
         self._target_url = url
         self.page.load(QUrl(url))
+
+    def _url_changed(self, url: QUrl) -> None:
+        # Last line of defence: a committed address outside http(s) is left at once.
+        text_url = url.toString()
+        if text_url and not navigation_decision(text_url, self.options.rules).allowed:
+            self.page.triggerAction(QWebEnginePage.WebAction.Stop)
+            self._record("portal.navigation", decision="blocked", url=redact_url(text_url), reason="committed", frame="main")
+            self._show_blocked(text_url)
+            self.page.setUrl(QUrl("about:blank"))
 
     def go_home(self) -> None:
         self.load(self.options.home_url)
