@@ -74,7 +74,12 @@ class KioskPage(QWebEnginePage):
         self.selectClientCertificate.connect(lambda selection: (selection.selectNone(), self.refused.emit("client-certificate", "")))
         self.desktopMediaRequested.connect(self._desktop_media)
         self.webAuthUxRequested.connect(lambda request: (request.cancel(), self.refused.emit("webauthn", "")))
-        # authenticationRequired/proxyAuthenticationRequired left unanswered: Qt cancels them.
+        # The portal signs in with forms, never HTTP auth. PySide cannot null the authenticator
+        # (PyQt's sip.assign can), so an unanswered challenge retries with empty credentials: the
+        # refusal is logged and the screen stops the page.
+        self.http_credentials: Callable[[QUrl], tuple[str, str] | None] = lambda url: None
+        self.authenticationRequired.connect(self._http_auth)
+        self.proxyAuthenticationRequired.connect(lambda url, auth, host: self.refused.emit("proxy-auth", host))
 
     # navigations -----------------------------------------------------------------------------
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802
@@ -115,6 +120,14 @@ class KioskPage(QWebEnginePage):
         else:
             permission.deny()
             self.refused.emit("permission", name)
+
+    def _http_auth(self, url: QUrl, authenticator) -> None:
+        credentials = self.http_credentials(url)
+        if credentials is None:
+            self.refused.emit("http-auth", redact_url(url.toString()))
+            return
+        authenticator.setUser(credentials[0])
+        authenticator.setPassword(credentials[1])
 
     def _desktop_media(self, request) -> None:
         # Never pick a screen or window; dropping the request cancels it.

@@ -338,6 +338,8 @@ class PortalScreen(QWidget):
         self._record("portal.refused", what=what, detail=detail)
         if what == "certificate":
             self._stop_and_show("certificate", text.CERT_TITLE, text.CERT_TEXT, text.BLOCKED_BACK)
+        elif what in ("http-auth", "proxy-auth") and self.page is not None:
+            self.page.triggerAction(QWebEnginePage.WebAction.Stop)
 
     def _on_loading(self, info: QWebEngineLoadingInfo) -> None:
         status = info.status()
