@@ -37,7 +37,7 @@ class TestSite:
 
     __test__ = False
 
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str, dict]] = []
         site = self
@@ -63,7 +63,7 @@ class TestSite:
 
             do_POST = do_GET
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
