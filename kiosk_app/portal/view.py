@@ -71,6 +71,30 @@ class PortalOptions:
     extra: dict = field(default_factory=dict)
 
 
+# High contrast and large type for elderly residents; scoped to this screen's object names.
+STYLE = """
+#portalBar { background: #0d3b66; }
+#portalBar QPushButton { font-size: 22px; font-weight: bold; color: #0d3b66; background: #ffffff;
+    border: 3px solid #ffffff; border-radius: 10px; padding: 6px 14px; }
+#portalBar QPushButton:pressed { background: #ffd400; }
+#portalBar #portalMenu { background: #ffd400; border-color: #ffd400; color: #000000; }
+#portalTitle { color: #ffffff; font-size: 22px; padding: 0 12px; }
+#practiceBadge { background: #ffd400; color: #000000; font-size: 20px; font-weight: bold; padding: 8px 12px;
+    border-radius: 8px; }
+#portalProgress { border: none; background: #0d3b66; }
+#portalProgress::chunk { background: #ffd400; }
+#portalNotice { background: #e8f5e9; border-bottom: 3px solid #2e7d32; }
+#portalNotice QLabel { font-size: 22px; color: #1b5e20; }
+#portalNotice QPushButton, #portalMessage QPushButton { font-size: 24px; font-weight: bold; color: #ffffff;
+    background: #0d3b66; border-radius: 12px; padding: 10px 24px; }
+#portalMessage { background: #ffffff; }
+#portalMessageTitle { font-size: 40px; font-weight: bold; color: #b71c1c; }
+#portalMessageBody { font-size: 28px; color: #1a1a1a; }
+#portalMessageCountdown { font-size: 28px; font-weight: bold; color: #0d3b66; }
+#portalMessage #portalMessageSecondary { background: #555555; }
+"""
+
+
 def _big_button(label: str, name: str) -> QPushButton:
     button = QPushButton(label)
     button.setObjectName(name)
@@ -85,8 +109,10 @@ class MessagePanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("portalMessage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(80, 60, 80, 60)
+        layout.setSpacing(24)
         layout.addStretch(1)
         self.title = QLabel()
         self.title.setObjectName("portalMessageTitle")
@@ -137,6 +163,7 @@ class PortalScreen(QWidget):
                  file_viewer: Callable[[QWidget, Path], None] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("portalScreen")
+        self.setStyleSheet(STYLE)
         self.options = options
         self._dialogs_factory = dialogs_factory
         self._file_chooser_factory = file_chooser_factory
@@ -160,6 +187,7 @@ class PortalScreen(QWidget):
         root.setSpacing(0)
         bar = QWidget()
         bar.setObjectName("portalBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         bar_layout = QHBoxLayout(bar)
         bar_layout.setContentsMargins(8, 6, 8, 6)
         self.back_button = _big_button(text.BACK, "portalBack")
@@ -188,6 +216,7 @@ class PortalScreen(QWidget):
         root.addWidget(self.progress)
         self.notice = QWidget()
         self.notice.setObjectName("portalNotice")
+        self.notice.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         notice_layout = QHBoxLayout(self.notice)
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)

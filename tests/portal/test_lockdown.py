@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kiosk_app.portal.rules import PortalRules
 from tests.portal.conftest import Response
 from tests.portal.web import js, load, start
 
@@ -167,8 +168,6 @@ class FakePermission:
 def test_camera_location_screen_capture_denied_unless_configured(qtbot, make_screen, new_session, site):
     from PySide6.QtWebEngineCore import QWebEnginePermission
 
-    from kiosk_app.portal.rules import PortalRules
-
     kinds = QWebEnginePermission.PermissionType
     screen = make_screen(home_url=site.url("/nothing"),
                          rules=PortalRules.from_lists([site.origin], permissions=["camera"]))
@@ -181,3 +180,35 @@ def test_camera_location_screen_capture_denied_unless_configured(qtbot, make_scr
         answers[kind.name] = permission.answer
     assert answers.pop("MediaVideoCapture") == "granted"
     assert set(answers.values()) == {"denied"}
+
+
+@pytest.fixture(scope="module")
+def https_site(tmp_path_factory):
+    """A loopback HTTPS server with a self-signed certificate the browser cannot trust."""
+    import ssl
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")], check=True, capture_output=True)
+    from tests.portal.conftest import TestSite
+
+    secure = TestSite()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    secure.server.socket = context.wrap_socket(secure.server.socket, server_side=True)
+    secure.routes["/"] = Response("<title>Giả mạo</title>fake portal")
+    yield secure
+    secure.stop()
+
+
+def test_certificate_errors_are_refused_never_proceeded(qtbot, make_screen, new_session, https_site):
+    origin = f"https://127.0.0.1:{https_site.port}"
+    screen = make_screen(home_url=origin + "/", rules=PortalRules.from_lists([origin]))
+    session = new_session()
+    with qtbot.waitSignal(screen.message_shown, timeout=15000, check_params_cb=lambda kind: kind == "certificate"):
+        screen.start_session(session)
+    refused = [e for e in session.named("portal.refused") if e["what"] == "certificate"]
+    assert refused and refused[0]["detail"].startswith(origin)
+    assert screen.page.title() != "Giả mạo"
+    assert not https_site.requested("/")  # the page was never fetched
