@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission, QWebEngineSettings
 
 from kiosk_app.portal.rules import (
     RateLimiter,
@@ -63,9 +63,12 @@ class KioskPage(QWebEnginePage):
         self._popup_url: QUrl | None = None
         self._popup_timer = QTimer(self)
         self._popup_timer.setSingleShot(True)
-        self._popup_timer.setInterval(0)
+        # Debounced: loading while the page's script is still opening windows can stall the load.
+        self._popup_timer.setInterval(150)
         self._popup_timer.timeout.connect(self._open_popup_here)
         self.newWindowRequested.connect(self._new_window)
+        self.loadStarted.connect(lambda: self.settings().setAttribute(
+            QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, True))
         self.permissionRequested.connect(self._permission)
         self.certificateError.connect(self._certificate_error)
         self.fullScreenRequested.connect(lambda request: (request.reject(), self.refused.emit("fullscreen", "")))
@@ -97,6 +100,11 @@ class KioskPage(QWebEnginePage):
         url = request.requestedUrl()
         if not self.popups.allow(time.monotonic()):
             self.refused.emit("popup-flood", redact_url(url.toString()))
+            # Hundreds of unanswered window requests stall the renderer: this page may open no
+            # more windows until the next page loads.
+            self.settings().setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
+            if self._popup_timer.isActive():
+                self._popup_timer.start()  # still flooding: wait for quiet
             return
         if url.isEmpty() or url.toString() == "about:blank":
             self.refused.emit("popup-empty", "")
