@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QWindow
@@ -55,6 +56,7 @@ class Navigator(QObject):
         super().__init__(stack)
         self._stack = stack
         self._screens: dict[str, Screen] = {}
+        self._factories: dict[str, Callable[[], Screen]] = {}
         self.previous = ""
 
     def add(self, screen: Screen) -> None:
@@ -65,10 +67,18 @@ class Navigator(QObject):
         self._screens[screen.name] = screen
         self._stack.addWidget(screen)
 
+    def add_lazy(self, name: str, factory: Callable[[], Screen]) -> None:
+        """A screen built the first time it is needed (heavy ones: web view, video player),
+        so that the home screen appears quickly."""
+        self._factories[name] = factory
+
     def screen(self, name: str) -> Screen:
+        if name not in self._screens:
+            self.add(self._factories.pop(name)())
         return self._screens[name]
 
     def screens(self) -> list[Screen]:
+        """The screens built so far (one never built holds nothing of a resident)."""
         return list(self._screens.values())
 
     @property
@@ -77,7 +87,7 @@ class Navigator(QObject):
         return w.name if isinstance(w, Screen) else ""
 
     def go(self, name: str) -> None:
-        screen = self._screens[name]
+        screen = self.screen(name)
         if self.current != name:
             self.previous = self.current
         self._stack.setCurrentWidget(screen)
