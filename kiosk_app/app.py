@@ -27,7 +27,7 @@ from kiosk_app.shell.screens.placeholder import PlaceholderScreen
 from kiosk_app.shell.screens.staff import StaffMenuScreen, StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import ConfirmOverlay
-from kiosk_app.shell.window import KioskWindow, LockdownFilter
+from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 
@@ -277,12 +277,7 @@ def run(paths: KioskPaths, config_file: Path | None, options: Options) -> int:
         screen.retry.connect(lambda: (screen.hide(), screen.deleteLater(), boot()))
         if old is not None:
             old.deleteLater()
-        if opts.windowed:
-            screen.resize(1366, 768)
-            screen.show()
-        else:
-            screen.setWindowFlags(Qt.WindowType.FramelessWindowHint)
-            screen.showFullScreen()
+        present(screen, opts.windowed)
         log_event(log, "app.problem_shown", summary=summary)
 
     boot()

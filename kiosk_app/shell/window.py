@@ -96,6 +96,19 @@ class Navigator(QObject):
         self.changed.emit(name)
 
 
+def present(window: QWidget, windowed: bool) -> None:
+    """Show a top-level kiosk window: fullscreen and frameless, or a plain window for development."""
+    if windowed:
+        window.resize(1366, 768)
+        window.show()
+        return
+    window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    # Without a window manager (cage, Xvfb) fullscreen is only a hint: take the screen too.
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
 class KioskWindow(QWidget):
     staff_requested = Signal()
 
@@ -110,18 +123,9 @@ class KioskWindow(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.stack)
         self.nav = Navigator(self.stack)
-        if not windowed:
-            self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
 
     def present(self) -> None:
-        if self.windowed:
-            self.resize(1366, 768)
-            self.show()
-        else:
-            # Without a window manager (cage, Xvfb) fullscreen is only a hint: take the screen too.
-            screen = self.screen() or QGuiApplication.primaryScreen()
-            self.setGeometry(screen.geometry())
-            self.showFullScreen()
+        present(self, self.windowed)
 
     # A resident cannot close the kiosk; staff exit sets allow_close first.
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
