@@ -17,6 +17,7 @@ from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import KioskPaths
+from kiosk_app.portal.engine import prepare_webengine_process
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
@@ -43,12 +44,14 @@ FLUSH_INTERVAL_MS = 15_000
 class Options:
     windowed: bool = False
     start_screen: str = "home"
+    practice: bool = False  # the practice portal replaces the real one
 
 
 def prepare_qt() -> None:
     """Settings Qt needs before the QApplication exists."""
     # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    prepare_webengine_process()  # Chromium flags: before QtWebEngine first starts
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root (containers, test machines); an installed
         # kiosk runs as its own unprivileged user and keeps the sandbox.
@@ -90,7 +93,8 @@ class Kiosk:
         nav.add(self.home)
         nav.add(self.menu)
         titles = {"guides": T.MENU_GUIDES, "scan": T.MENU_SCAN, "portal": T.MENU_PORTAL}
-        for name in RESIDENT_SCREENS:
+        nav.add_lazy("portal", self._make_portal)
+        for name in [n for n in RESIDENT_SCREENS if n != "portal"]:
             placeholder = PlaceholderScreen(name, titles[name])
             placeholder.back.connect(lambda: nav.go("menu"))
             nav.add(placeholder)
@@ -103,6 +107,28 @@ class Kiosk:
         self.idle_overlay = IdleOverlay(self.window)
         self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
                                           T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
+
+    def _make_portal(self):
+        """The portal screen, built the first time a resident opens it."""
+        from kiosk_app.portal.options import portal_options, portal_reachable, use_practice
+        from kiosk_app.portal.view import PortalScreen
+        from kiosk_app.practice.server import PracticePortal
+
+        section = self.config.portal
+        practice_url = None
+        if use_practice(section.practice, self.options.practice, lambda: portal_reachable(section.start_url)):
+            self.practice_portal = PracticePortal().start()
+            practice_url = self.practice_portal.home_url
+        self.portal = PortalScreen(portal_options(section, practice_url), self.sessions)
+        self.portal.menu_requested.connect(lambda: self.nav.go("menu"))
+        self.portal.help_requested.connect(self._portal_help)
+        log_event(log, "portal.ready", practice=practice_url is not None)
+        return self.portal
+
+    def _portal_help(self, url: str, title: str) -> None:
+        # Hook for the guide library: it will pick the guide step matching this page
+        # (kiosk_app.videos step_for_page); the portal keeps its page meanwhile.
+        self.nav.go("guides")
 
     def _wire(self) -> None:
         nav, sessions, idle = self.nav, self.sessions, self.idle
@@ -214,6 +240,8 @@ class Kiosk:
     def shutdown(self) -> None:
         if self.sessions.current is not None:
             self.sessions.end("shutdown")
+        if getattr(self, "practice_portal", None) is not None:
+            self.practice_portal.stop()
         self.store.close()
         app = QApplication.instance()
         app.removeEventFilter(self.idle)

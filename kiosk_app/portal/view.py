@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineLoadingInfo, QWebEnginePage
+# QtWebEngine's widgets are QtQuick items inside. The shell's application-wide event filters
+# see their events; without the QtQuick bindings loaded, PySide guesses their type with a
+# dynamic_cast on a half-built object and crashes (PySide6 6.12).
+import PySide6.QtQuick  # noqa: F401
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk_app.logs import log_event
+from kiosk_app.portal.dialogs import KioskDialogs, picker_chooser, view_file
+from kiosk_app.portal.options import PortalOptions
 from kiosk_app.portal.page import FileChooser, KioskPage, PageDialogs
 from kiosk_app.portal.profile import SessionProfile
 from kiosk_app.portal.rules import (
-    PRACTICE_SUBMISSION,
-    PortalRules,
-    SubmissionPattern,
     detect_submission,
     download_decision,
     download_name_in,
@@ -38,6 +41,7 @@ from kiosk_app.portal.rules import (
     safe_download_name,
     url_may_be_submission,
 )
+from kiosk_app.shell.widgets import Screen
 from kiosk_app.strings import portal as text
 
 log = logging.getLogger("kiosk.portal")
@@ -50,25 +54,14 @@ _OFFLINE_DOMAINS = {
 }
 
 
-class PortalSession(Protocol):
-    """What the portal needs of a resident session (the backbone's Session has these)."""
+class PortalSessions(Protocol):
+    """What the portal needs of the session manager (the backbone's SessionManager has these)."""
 
-    work_dir: Path
+    current: object | None  # a Session with .id and .work_dir
 
     def record(self, event: str, **fields) -> None: ...
 
-
-@dataclass
-class PortalOptions:
-    home_url: str
-    rules: PortalRules
-    zoom: float = 1.25
-    practice: bool = False
-    submission_patterns: tuple[SubmissionPattern, ...] = (PRACTICE_SUBMISSION,)
-    keep_dossier_code: bool = False
-    load_timeout_s: int = 60
-    retry_first_s: int = 10
-    extra: dict = field(default_factory=dict)
+    def update(self, **fields) -> None: ...
 
 
 # High contrast and large type for elderly residents; scoped to this screen's object names.
@@ -148,8 +141,10 @@ class MessagePanel(QWidget):
         self.secondary.setVisible(bool(secondary))
 
 
-class PortalScreen(QWidget):
+class PortalScreen(Screen):
     """Shows the portal for the current resident session."""
+
+    name = "portal"
 
     menu_requested = Signal()
     help_requested = Signal(str, str)  # url, title of the page the resident is on
@@ -158,17 +153,19 @@ class PortalScreen(QWidget):
     download_finished = Signal(str)  # path in the session folder
     message_shown = Signal(str)  # kind of panel: blocked, offline, failed, certificate, crashed
 
-    def __init__(self, options: PortalOptions, dialogs_factory: Callable[[QWidget], PageDialogs],
-                 file_chooser_factory: Callable[[QWidget], FileChooser],
-                 file_viewer: Callable[[QWidget, Path], None] | None = None, parent: QWidget | None = None):
+    def __init__(self, options: PortalOptions, sessions: PortalSessions,
+                 dialogs_factory: Callable[[QWidget], PageDialogs] = KioskDialogs,
+                 file_chooser_factory: Callable[[QWidget], FileChooser] = picker_chooser,
+                 file_viewer: Callable[[QWidget, Path], None] | None = view_file, parent: QWidget | None = None):
         super().__init__(parent)
+        self.sessions = sessions
         self.setObjectName("portalScreen")
         self.setStyleSheet(STYLE)
         self.options = options
         self._dialogs_factory = dialogs_factory
         self._file_chooser_factory = file_chooser_factory
         self._file_viewer = file_viewer
-        self.session: PortalSession | None = None
+        self.session = None  # the session the current profile belongs to
         self.profile: SessionProfile | None = None
         self.view: QWebEngineView | None = None
         self.page: KioskPage | None = None
@@ -253,11 +250,22 @@ class PortalScreen(QWidget):
         self._last_download: Path | None = None
 
     # session lifecycle -----------------------------------------------------------------------
-    def start_session(self, session: PortalSession, home_url: str | None = None) -> None:
+    def entered(self) -> None:
+        """Shown from the menu: a fresh portal for a new session, the same page within one."""
+        session = self.sessions.current
+        if session is not None and session is not self.session:
+            self.start_session(session)
+
+    def reset(self) -> None:
+        self.end_session()
+
+    def start_session(self, session, home_url: str | None = None) -> None:
         """A fresh profile, page and view for a new resident; loads the portal's home."""
         if self.profile is not None:
             self.end_session()
         self.session = session
+        if self.options.practice:
+            self.sessions.update(mode="practice")
         self._submitted_urls.clear()
         self._offline_attempt = 0
         self.profile = SessionProfile(self.options.rules)
@@ -349,7 +357,7 @@ class PortalScreen(QWidget):
 
     def _record(self, event: str, **fields) -> None:
         if self.session is not None:
-            self.session.record(event, **fields)
+            self.sessions.record(event, **fields)
 
     def _on_navigation(self, decision: str, url: str, reason: str, main_frame: bool) -> None:
         if decision == "blocked":
@@ -382,6 +390,7 @@ class PortalScreen(QWidget):
             self._countdown.stop()
             self.stack.setCurrentWidget(self.view_holder)
             self._target_url = url
+            log_event(log, "portal.page", url=redact_url(url), practice=self.options.practice)
             self.page_loaded.emit(url)
             self._check_submission(url)
         elif status == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
@@ -492,6 +501,8 @@ class PortalScreen(QWidget):
         if self.options.keep_dossier_code and found.dossier_code:
             fields["dossier_code"] = found.dossier_code
         self._record("portal.submitted", **fields)
+        # A practice filing is no filing: it must not count in the statistics.
+        self.sessions.update(**({"outcome": "practice"} if self.options.practice else {"submitted": 1}))
         self.submitted.emit(found)
 
     # downloads -------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,15 +9,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def pytest_configure(config):
-    # Until the shared tests/conftest.py does it: QtWebEngine needs this before the QApplication.
-    from kiosk_app.portal.engine import prepare_webengine_process
-
-    prepare_webengine_process()
 
 
 @dataclass
@@ -106,12 +96,27 @@ class FakeSession:
         self.work_dir = work_dir
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.events: list[tuple[str, dict]] = []
+        self.fields: dict = {}
 
     def record(self, event: str, **fields) -> None:
         self.events.append((event, fields))
 
     def named(self, event: str) -> list[dict]:
         return [f for e, f in self.events if e == event]
+
+
+class FakeSessions:
+    """Stands for the SessionManager: events and outcome go to the session the screen shows."""
+
+    def __init__(self):
+        self.screen = None
+        self.current = None
+
+    def record(self, event: str, **fields) -> None:
+        self.screen.session.record(event, **fields)
+
+    def update(self, **fields) -> None:
+        self.screen.session.fields.update(fields)
 
 
 class RecordingDialogs:
@@ -150,15 +155,17 @@ class RecordingChooser:
 def make_screen(qtbot, site, practice, tmp_path):
     """Builds a PortalScreen allowing the test site and the practice portal; torn down after."""
     from kiosk_app.portal.rules import PortalRules
-    from kiosk_app.portal.view import PortalOptions, PortalScreen
+    from kiosk_app.portal.options import PortalOptions
+    from kiosk_app.portal.view import PortalScreen
 
     built = []
 
     def make(home_url: str | None = None, **option_overrides):
         rules = option_overrides.pop("rules", None) or PortalRules.from_lists([site.origin, practice.origin])
         options = PortalOptions(home_url=home_url or practice.home_url, rules=rules, **option_overrides)
-        dialogs, chooser = RecordingDialogs(), RecordingChooser()
-        screen = PortalScreen(options, lambda parent: dialogs, lambda parent: chooser)
+        dialogs, chooser, sessions = RecordingDialogs(), RecordingChooser(), FakeSessions()
+        screen = PortalScreen(options, sessions, lambda parent: dialogs, lambda parent: chooser, None)
+        sessions.screen = screen
         screen.resize(1280, 900)
         qtbot.addWidget(screen)
         screen.dialogs, screen.chooser = dialogs, chooser

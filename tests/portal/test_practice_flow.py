@@ -68,6 +68,7 @@ def test_practice_flow_end_to_end(qtbot, make_screen, new_session, practice):
     events = session.named("portal.submitted")
     assert len(events) == 1
     assert "dossier_code" not in events[0] and "ma=" not in events[0]["url"]
+    assert session.fields == {"mode": "practice", "outcome": "practice"}  # never counted as filed
 
 
 def test_dossier_code_kept_only_when_the_config_allows(qtbot, make_screen, new_session, practice):
@@ -78,6 +79,7 @@ def test_dossier_code_kept_only_when_the_config_allows(qtbot, make_screen, new_s
     with qtbot.waitSignal(screen.submitted, timeout=10000):
         screen.load(url)
     assert session.named("portal.submitted")[0]["dossier_code"] == "LT-0000ABCD"
+    assert session.fields == {"submitted": 1}
     # The same success page shown again (reload) is not a second submission.
     with qtbot.waitSignal(screen.page_loaded, timeout=10000):
         screen.reload()
