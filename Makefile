@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= .data
-KIOSK_ARGS ?= --windowed
+KIOSK_ARGS ?= --windowed --practice when-offline
 
 .PHONY: run run-fullscreen test system venv bench clean
 

@@ -44,7 +44,7 @@ FLUSH_INTERVAL_MS = 15_000
 class Options:
     windowed: bool = False
     start_screen: str = "home"
-    practice: bool = False  # the practice portal replaces the real one
+    practice: str | None = None  # on | off | when-offline: overrides the config's portal.practice
 
 
 def prepare_qt() -> None:
@@ -116,7 +116,7 @@ class Kiosk:
 
         section = self.config.portal
         practice_url = None
-        if use_practice(section.practice, self.options.practice, lambda: portal_reachable(section.start_url)):
+        if use_practice(self.options.practice or section.practice, lambda: portal_reachable(section.start_url)):
             self.practice_portal = PracticePortal().start()
             practice_url = self.practice_portal.home_url
         self.portal = PortalScreen(portal_options(section, practice_url), self.sessions)

@@ -63,9 +63,9 @@ def portal_options(section, practice_home_url: str | None = None) -> PortalOptio
     return PortalOptions(section.start_url, rules, practice=False, submission_patterns=patterns, **common)
 
 
-def use_practice(setting: str, forced: bool, reachable: Callable[[], bool]) -> bool:
+def use_practice(setting: str, reachable: Callable[[], bool]) -> bool:
     """Practice portal or the real one? ``reachable`` is asked only when it matters."""
-    if forced or setting == "on":
+    if setting == "on":
         return True
     if setting == "when-offline":
         return not reachable()

@@ -24,11 +24,10 @@ def test_options_from_the_default_config():
 
 def test_practice_or_real():
     never = lambda: pytest.fail("reachability asked for nothing")  # noqa: E731
-    assert use_practice("off", True, never)
-    assert use_practice("on", False, never)
-    assert not use_practice("off", False, never)
-    assert use_practice("when-offline", False, lambda: False)
-    assert not use_practice("when-offline", False, lambda: True)
+    assert use_practice("on", never)
+    assert not use_practice("off", never)
+    assert use_practice("when-offline", lambda: False)
+    assert not use_practice("when-offline", lambda: True)
 
 
 @pytest.mark.e2e
