@@ -96,7 +96,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the browser left the page (session ended, link clicked)
 
     def _redirect(self, location: str, headers: dict | None = None) -> None:
         self.send_response(303)
@@ -151,6 +154,8 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         path = url.path.rstrip("/") or "/"
         site = self.site
+        if path == "/favicon.ico":
+            return self._send(b"", status=204, ctype="image/x-icon")
         if path == "/static/style.css":
             return self._send(site.css, ctype="text/css; charset=utf-8")
         if path == "/":
