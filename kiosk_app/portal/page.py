@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission, QWebEngineSettings
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission, QWebEngineScript, QWebEngineSettings
 
 from kiosk_app.portal.rules import (
     RateLimiter,
@@ -47,9 +47,28 @@ class PageDialogs(Protocol):
 FileChooser = Callable[[list[Path], bool], list[Path]]
 
 
+# Tells the kiosk when a text field gets or loses the focus, for the on-screen keyboard. Runs in
+# an isolated world, so the page's own scripts neither see nor change it.
+TEXT_FOCUS_SCRIPT = """
+(function () {
+  const NOT_TEXT = ["button", "submit", "reset", "checkbox", "radio", "file", "hidden", "image",
+                    "range", "color"];
+  function isText(el) {
+    if (!el) return false;
+    if (el.isContentEditable || el.tagName === "TEXTAREA") return true;
+    return el.tagName === "INPUT" && !NOT_TEXT.includes((el.type || "").toLowerCase());
+  }
+  document.addEventListener("focusin", e => console.info(isText(e.target) ? "%s:on" : "%s:off"), true);
+  document.addEventListener("focusout", () => console.info("%s:off"), true);
+})();
+"""
+TEXT_FOCUS_MARK = "kiosk-text-focus-" + "7f3a"
+
+
 class KioskPage(QWebEnginePage):
     navigation = Signal(str, str, str, bool)  # decision ("allowed"/"blocked"), url, reason, main frame
     refused = Signal(str, str)  # what (permission, popup, certificate…), detail for the log
+    text_focus = Signal(bool)  # a text field got (True) or lost (False) the focus
 
     def __init__(self, session_profile, dialogs: PageDialogs, file_chooser: FileChooser,
                  session_folder: Callable[[], Path | None], parent=None):
@@ -77,6 +96,13 @@ class KioskPage(QWebEnginePage):
         self.selectClientCertificate.connect(lambda selection: (selection.selectNone(), self.refused.emit("client-certificate", "")))
         self.desktopMediaRequested.connect(self._desktop_media)
         self.webAuthUxRequested.connect(lambda request: (request.cancel(), self.refused.emit("webauthn", "")))
+        script = QWebEngineScript()
+        script.setName("kiosk-text-focus")
+        script.setSourceCode(TEXT_FOCUS_SCRIPT.replace("%s", TEXT_FOCUS_MARK))
+        script.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        script.setRunsOnSubFrames(True)
+        self.scripts().insert(script)
         # The portal signs in with forms, never HTTP auth. PySide cannot null the authenticator
         # (PyQt's sip.assign can), so an unanswered challenge retries with empty credentials: the
         # refusal is logged and the screen stops the page.
@@ -157,6 +183,9 @@ class KioskPage(QWebEnginePage):
         return (answer is not None, answer or "")
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+        if message.startswith(TEXT_FOCUS_MARK + ":"):
+            self.text_focus.emit(message.endswith(":on"))
+            return
         log.debug("page console: %s", message[:200])
 
     def session_files_for(self, accepted: list[str]) -> list[Path]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kiosk_app.logs import log_event
 from kiosk_app.portal.dialogs import KioskDialogs, picker_chooser, view_file
+from kiosk_app.portal.keyboard import OnScreenKeyboard
 from kiosk_app.portal.options import PortalOptions
 from kiosk_app.portal.page import FileChooser, KioskPage, PageDialogs
 from kiosk_app.portal.profile import SessionProfile
@@ -85,6 +86,11 @@ STYLE = """
 #portalMessageBody { font-size: 28px; color: #1a1a1a; }
 #portalMessageCountdown { font-size: 28px; font-weight: bold; color: #0d3b66; }
 #portalMessage #portalMessageSecondary { background: #555555; }
+#onScreenKeyboard { background: #263238; }
+#onScreenKeyboard QPushButton { font-size: 26px; font-weight: bold; color: #000000; background: #ffffff;
+    border-radius: 8px; }
+#onScreenKeyboard QPushButton:pressed { background: #ffd400; }
+#onScreenKeyboard QPushButton[objectName^="key-mark"] { background: #fff3c4; }
 """
 
 
@@ -191,6 +197,7 @@ class PortalScreen(Screen):
         self.home_button = _big_button(text.HOME, "portalHome")
         self.reload_button = _big_button(text.RELOAD, "portalReload")
         self.help_button = _big_button(text.HELP, "portalHelp")
+        self.keyboard_button = _big_button(text.KEYBOARD, "portalKeyboard")
         self.menu_button = _big_button(text.MENU, "portalMenu")
         self.title_label = QLabel()
         self.title_label.setObjectName("portalTitle")
@@ -202,6 +209,7 @@ class PortalScreen(Screen):
             bar_layout.addWidget(w)
         bar_layout.addWidget(self.title_label, 1)
         bar_layout.addWidget(self.practice_badge)
+        bar_layout.addWidget(self.keyboard_button)
         bar_layout.addWidget(self.help_button)
         bar_layout.addWidget(self.menu_button)
         root.addWidget(bar)
@@ -230,12 +238,21 @@ class PortalScreen(Screen):
         self.panel = MessagePanel()
         self.stack.addWidget(self.view_holder)
         self.stack.addWidget(self.panel)
+        for page in (self.view_holder, self.panel):
+            page.setMinimumSize(1, 1)  # room for the keyboard on small screens
         root.addWidget(self.stack, 1)
+        # Below the page, never over it: the page shrinks and the field is scrolled into sight.
+        self.keyboard = OnScreenKeyboard(lambda: self.view.focusProxy() if self.view is not None else None)
+        self.keyboard.setFixedHeight(400)
+        self.keyboard.hide()
+        root.addWidget(self.keyboard)
 
         self.back_button.clicked.connect(self.go_back)
         self.home_button.clicked.connect(self.go_home)
         self.reload_button.clicked.connect(self.reload)
         self.help_button.clicked.connect(self._help)
+        self.keyboard_button.clicked.connect(lambda: self._show_keyboard(self.keyboard.isHidden()))
+        self.keyboard.hide_requested.connect(lambda: self._show_keyboard(False))
         self.menu_button.clicked.connect(self.menu_requested)
         self.panel.primary.clicked.connect(self._panel_primary)
         self.panel.secondary.clicked.connect(self._panel_secondary)
@@ -285,6 +302,7 @@ class PortalScreen(Screen):
         self.page.titleChanged.connect(self.title_label.setText)
         self.page.urlChanged.connect(self._url_changed)
         self.page.renderProcessTerminated.connect(self._renderer_gone)
+        self.page.text_focus.connect(self._show_keyboard)
         self.profile.blocked.connect(self._on_intercepted)
         self.stack.setCurrentWidget(self.view_holder)
         self.load(home_url or self.options.home_url)
@@ -294,6 +312,7 @@ class PortalScreen(Screen):
         self._countdown.stop()
         self._load_timer.stop()
         self.notice.hide()
+        self._show_keyboard(False)
         for download in self._downloads:
             if shiboken6.isValid(download) and not download.isFinished():
                 download.cancel()
@@ -350,6 +369,16 @@ class PortalScreen(Screen):
             self.load(self._target_url)
         else:
             self.page.triggerAction(QWebEnginePage.WebAction.Reload)
+
+    def _show_keyboard(self, on: bool) -> None:
+        self.keyboard.reset()
+        if on == self.keyboard.isVisible():
+            return
+        self.keyboard.setVisible(on)
+        if on and self.page is not None:
+            # After the page has shrunk, bring the focused field into sight.
+            QTimer.singleShot(50, self, lambda: self.page and self.page.runJavaScript(
+                "document.activeElement && document.activeElement.scrollIntoView({block: 'center'})"))
 
     def _help(self) -> None:
         if self.page is not None:
