@@ -12,6 +12,10 @@ from kiosk_app.videos.player import GuidePlayer
 
 # A step is held this long before its end, so the pause never shows the next step's picture.
 HOLD_MARGIN_S = 0.4
+# Right after a seek the engine may still report the old time for a few updates; positions
+# this far from the target are ignored until one lands near it (or too many went by).
+LANDING_WINDOW_S = (-0.3, 1.5)
+LANDING_MAX_UPDATES = 30
 
 Recorder = Callable[..., None]  # record(event, **fields), e.g. SessionManager.record
 
@@ -53,6 +57,7 @@ class GuidePlayback(QObject):
         self._opened_at = 0.0
         self._position = 0.0
         self._max_position = 0.0
+        self._landing: tuple[float, int] | None = None  # (target seconds, updates left)
         player.position_changed.connect(self._on_position)
         player.ended.connect(self._on_ended)
 
@@ -84,7 +89,9 @@ class GuidePlayback(QObject):
         changed = index != self.current
         self.current = index
         self._furthest = max(self._furthest, index)
-        self.player.seek(self.guide.steps[index].start)
+        target = self.guide.steps[index].start
+        self.player.seek(target)
+        self._landing = (target, LANDING_MAX_UPDATES)
         self.player.play()
         if changed:
             self.step_changed.emit(index)
@@ -126,7 +133,7 @@ class GuidePlayback(QObject):
     # ------------------------------------------------------------ following the player
 
     def _on_position(self, seconds: float) -> None:
-        if self.guide is None or self.at_end:
+        if self.guide is None or self.at_end or not self._landed(seconds):
             return
         self._position = seconds
         self._max_position = max(self._max_position, seconds)
@@ -143,6 +150,17 @@ class GuidePlayback(QObject):
             self._furthest = max(self._furthest, index)
             self.step_changed.emit(index)
             self._record_step("play")
+
+    def _landed(self, seconds: float) -> bool:
+        if self._landing is None:
+            return True
+        target, left = self._landing
+        low, high = LANDING_WINDOW_S
+        if target + low <= seconds <= target + high or left <= 0:
+            self._landing = None
+            return True
+        self._landing = (target, left - 1)
+        return False
 
     def _on_ended(self) -> None:
         if self.guide is None:

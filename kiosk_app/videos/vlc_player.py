@@ -13,7 +13,6 @@ from kiosk_app.videos.player import GuidePlayer, PlayerError, check_media_file
 log = logging.getLogger("kiosk.videos")
 
 POLL_MS = 100  # how often the position is read while playing
-SEEK_GUARD_POLLS = 10  # polls ignored after a seek until libvlc reports the new time
 # Options for a kiosk: no title overlay or on-screen display, bigger subtitles on a dark box.
 DEFAULT_VLC_ARGS = (
     "--quiet",
@@ -53,6 +52,8 @@ class VlcPlayer(GuidePlayer):
         self._vlc = _load_vlc()
         self._instance = None
         self._mp = None
+        self._handlers: dict = {}
+        self._event_manager = None
         if self._vlc is not None:
             try:
                 self._instance = self._vlc.Instance(list(vlc_args))
@@ -85,7 +86,6 @@ class VlcPlayer(GuidePlayer):
         self._pending_seek: float | None = None
         self._pending_pause = False
         self._last_position = -1.0
-        self._seek_guard = 0
 
     @property
     def available(self) -> bool:
@@ -93,16 +93,21 @@ class VlcPlayer(GuidePlayer):
 
     def _attach_events(self) -> None:
         et = self._vlc.EventType
-        em = self._mp.event_manager()
         ev = self._events
         # These run on a libvlc thread: emitting a signal of a main-thread object queues it.
-        em.event_attach(et.MediaPlayerPlaying, lambda e: ev.playing.emit())
-        em.event_attach(et.MediaPlayerPaused, lambda e: ev.paused.emit())
-        em.event_attach(et.MediaPlayerVout, lambda e: ev.vout.emit())
-        em.event_attach(et.MediaPlayerLengthChanged, lambda e: ev.length.emit(e.u.new_length))
-        em.event_attach(et.MediaPlayerEndReached, lambda e: ev.end_reached.emit())
-        em.event_attach(et.MediaPlayerEncounteredError, lambda e: ev.failed.emit())
-        em.event_attach(et.MediaPlayerESAdded, lambda e: ev.es_added.emit())
+        self._handlers = {
+            et.MediaPlayerPlaying: lambda e: ev.playing.emit(),
+            et.MediaPlayerPaused: lambda e: ev.paused.emit(),
+            et.MediaPlayerVout: lambda e: ev.vout.emit(),
+            et.MediaPlayerLengthChanged: lambda e: ev.length.emit(e.u.new_length),
+            et.MediaPlayerEndReached: lambda e: ev.end_reached.emit(),
+            et.MediaPlayerEncounteredError: lambda e: ev.failed.emit(),
+            et.MediaPlayerESAdded: lambda e: ev.es_added.emit(),
+        }
+        # The event manager holds the C callback: it must live as long as the player.
+        self._event_manager = self._mp.event_manager()
+        for event_type, handler in self._handlers.items():
+            self._event_manager.event_attach(event_type, handler)
 
     # ------------------------------------------------------------ the protocol
 
@@ -171,7 +176,6 @@ class VlcPlayer(GuidePlayer):
         else:
             self._mp.set_time(int(seconds * 1000))
         self._last_position = seconds
-        self._seek_guard = SEEK_GUARD_POLLS
         self.position_changed.emit(seconds)
 
     def stop(self) -> None:
@@ -207,6 +211,8 @@ class VlcPlayer(GuidePlayer):
     def close(self) -> None:
         self.stop()
         if self._mp is not None:
+            for event_type in self._handlers:
+                self._event_manager.event_detach(event_type)
             self._mp.release()
             self._mp = None
         if self._instance is not None:
@@ -267,12 +273,6 @@ class VlcPlayer(GuidePlayer):
         if self._mp is None or self._pending_seek is not None:
             return
         seconds = max(0, self._mp.get_time()) / 1000
-        if self._seek_guard:
-            # Right after a seek libvlc may still report the old time for a moment.
-            self._seek_guard -= 1
-            if not self._last_position - 0.5 <= seconds <= self._last_position + 2.0:
-                return
-            self._seek_guard = 0
         if seconds != self._last_position:
             self._last_position = seconds
             self.position_changed.emit(seconds)
