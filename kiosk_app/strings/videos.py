@@ -3,7 +3,7 @@
 # Guide list
 LIBRARY_TITLE = "Video hướng dẫn"
 LIBRARY_HINT = "Chọn một video. Mỗi video chia thành từng bước ngắn."
-LIBRARY_STEPS = "{count} bước · {minutes} phút"
+LIBRARY_STEPS = "{count} bước"
 LIBRARY_EMPTY = "Chưa có video hướng dẫn nào. Xin hỏi cán bộ một cửa."
 LIBRARY_BROKEN = "Danh sách video đang bị lỗi. Xin hỏi cán bộ một cửa."
 

@@ -14,7 +14,7 @@ from kiosk_app.videos.player import GuidePlayer
 HOLD_MARGIN_S = 0.4
 # Right after a seek the engine may still report the old time for a few updates; positions
 # this far from the target are ignored until one lands near it (or too many went by).
-LANDING_WINDOW_S = (-0.3, 1.5)
+LANDING_WINDOW_S = (-0.1, 1.5)
 LANDING_MAX_UPDATES = 30
 
 Recorder = Callable[..., None]  # record(event, **fields), e.g. SessionManager.record
@@ -145,7 +145,8 @@ class GuidePlayback(QObject):
             self.step_held.emit(self.current)
             return
         index = step_index_at(self.guide, seconds)
-        if index != self.current and self.player.is_playing():
+        # Playing only ever moves forward; going back is the resident's doing (go_to).
+        if index > self.current and self.player.is_playing():
             self.current = index
             self._furthest = max(self._furthest, index)
             self.step_changed.emit(index)

@@ -94,8 +94,9 @@ class GuideListScreen(QWidget):
         column.setSpacing(16)
         self.tiles: dict[str, QToolButton] = {}
         guides = library.guides if library is not None else ()
-        if problem or not guides:
-            column.addWidget(_label(T.LIBRARY_BROKEN if problem else T.LIBRARY_EMPTY, "notice"))
+        self.message = _label(T.LIBRARY_BROKEN if problem else T.LIBRARY_EMPTY, "notice")
+        self.message.setVisible(bool(problem or not guides))
+        column.addWidget(self.message)
         for guide in guides:
             column.addWidget(self._tile(guide))
         column.addStretch(1)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 
 from kiosk_app.videos.player import GuidePlayer, PlayerError, check_media_file
 
@@ -20,6 +20,7 @@ DEFAULT_VLC_ARGS = (
     "--no-osd",
     "--no-snapshot-preview",
     "--no-stats",
+    "--no-sub-autodetect-file",  # the manifest names the subtitles; no second copy by file name
     "--sub-text-scale=130",
     "--freetype-background-opacity=160",
 )
@@ -82,6 +83,7 @@ class VlcPlayer(GuidePlayer):
         self._playing = False
         self._at_end = False
         self._saw_video = False
+        self._subtitles_added = False
         self._tracks_reported = False
         self._pending_seek: float | None = None
         self._pending_pause = False
@@ -114,12 +116,17 @@ class VlcPlayer(GuidePlayer):
     def attach(self, window_id: int) -> None:
         if self._mp is None:
             return
-        if sys.platform.startswith("linux"):
+        # A window id is only a real native window on these Qt platforms; elsewhere (offscreen,
+        # Wayland) handing it to libvlc would make it draw into nothing or crash.
+        platform = QGuiApplication.platformName()
+        if platform == "xcb":
             self._mp.set_xwindow(int(window_id))
-        elif sys.platform == "win32":
+        elif platform == "windows":
             self._mp.set_hwnd(int(window_id))
-        elif sys.platform == "darwin":
+        elif platform == "cocoa":
             self._mp.set_nsobject(int(window_id))
+        else:
+            log.info("no native window on Qt platform %r: video is not embedded", platform)
 
     def load(self, video: Path, subtitles: Path | None = None) -> None:
         self.stop()
@@ -134,9 +141,8 @@ class VlcPlayer(GuidePlayer):
         self._saw_video = False
         self._tracks_reported = False
         self._last_position = -1.0
+        self._subtitles_added = False
         media = self._instance.media_new_path(str(self._video))
-        if subtitles is not None and Path(subtitles).is_file():
-            media.slaves_add(self._vlc.MediaSlaveType.subtitle, 4, Path(subtitles).resolve().as_uri())
         self._mp.set_media(media)
         media.release()
 
@@ -168,6 +174,7 @@ class VlcPlayer(GuidePlayer):
             # A finished player cannot seek: start it again and seek once it plays.
             self._at_end = False
             self._pending_seek = seconds
+            self._subtitles_added = False
             self._mp.stop()
             self._mp.play()
             self._timer.start()
@@ -239,7 +246,14 @@ class VlcPlayer(GuidePlayer):
         self._set_playing(True)
 
     def _on_vout(self) -> None:
-        if self._mp is not None and self._mp.has_vout() > 0 and not self._saw_video:
+        if self._mp is None or self._mp.has_vout() <= 0:
+            return
+        if not self._subtitles_added and self._subtitles is not None and Path(self._subtitles).is_file():
+            # Added only once the video output exists: a libvlc 3 subtitle decoder that starts
+            # first waits up to 6 s for it, and a stop() in that time blocks just as long.
+            self._subtitles_added = True
+            self._mp.add_slave(self._vlc.MediaSlaveType.subtitle, Path(self._subtitles).resolve().as_uri(), True)
+        if not self._saw_video:
             self._saw_video = True
             self.video_shown.emit()
 

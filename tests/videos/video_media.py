@@ -8,7 +8,8 @@ from pathlib import Path
 # The test pattern: one solid colour per step, so a screenshot tells which step is on screen.
 STEP_S = 1.5
 COLOURS = (("red", (255, 0, 0)), ("lime", (0, 255, 0)), ("blue", (0, 0, 255)))
-VLC_TEST_ARGS = ("--quiet", "--vout=dummy", "--aout=dummy", "--no-video-title-show", "--no-osd")
+VLC_TEST_ARGS = ("--quiet", "--vout=dummy", "--aout=dummy", "--no-video-title-show", "--no-osd",
+                 "--no-sub-autodetect-file")
 
 MANIFEST = """
 version = 1
@@ -46,7 +47,7 @@ start = 0
 """
 
 SRT = """1
-00:00:00,100 --> 00:00:01,400
+00:00:00,600 --> 00:00:01,400
 Bước một: màu đỏ.
 
 2
