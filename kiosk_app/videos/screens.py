@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QMouseEvent, QPalette, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent, QMouseEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QScroller,
-                               QSizePolicy, QStackedLayout, QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QStackedLayout, QVBoxLayout, QWidget)
 
+from kiosk_app.shell import theme
+from kiosk_app.shell.widgets import Screen, button, label
+from kiosk_app.strings import common as C
 from kiosk_app.strings import videos as T
 from kiosk_app.videos.library import Guide, GuideLibrary
 from kiosk_app.videos.playback import GuidePlayback
@@ -19,26 +22,18 @@ ERROR_TEXT = {
     PlayerError.CORRUPT: T.ERROR_CORRUPT,
 }
 VOLUME_STEP = 20
+THUMB_W, THUMB_H = 256, 144
+# The current step stands out; steps read left-aligned like a list.
+STYLE = f"""
+QPushButton[role="step"] {{ text-align: left; font-weight: normal; }}
+QPushButton[role="step"]:checked {{ background: {theme.PRIMARY}; color: white; font-weight: bold; }}
+QPushButton:disabled {{ border-color: #9CA3AF; color: #9CA3AF; background: #F3F4F6; }}
+QPushButton[role="guide"] {{ padding: 12px; text-align: left; }}
+"""
 
 
-def _button(text: str, name: str, on_click, role: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    b.setCursor(Qt.CursorShape.PointingHandCursor)
-    if role:
-        b.setProperty("role", role)
-    b.clicked.connect(lambda _=False: on_click())
-    return b
-
-
-def _label(text: str, role: str = "", align=Qt.AlignmentFlag.AlignLeft) -> QLabel:
-    w = QLabel(text)
-    w.setWordWrap(True)
-    w.setAlignment(align)
-    if role:
-        w.setProperty("role", role)
-    return w
+def _left(text: str, role: str = "") -> QLabel:
+    return label(text, role, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _touch_scroll(content: QWidget) -> QScrollArea:
@@ -74,7 +69,42 @@ class VideoSurface(QWidget):
         event.accept()
 
 
-class GuideListScreen(QWidget):
+class GuideTile(QPushButton):
+    """A guide in the list: its thumbnail, title, description and number of steps."""
+
+    def __init__(self, guide: Guide):
+        super().__init__()
+        self.setObjectName(f"guide-{guide.id}")
+        self.setProperty("role", "guide")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 12, 16, 12)
+        row.setSpacing(24)
+        self.thumbnail = QLabel()
+        self.thumbnail.setFixedSize(THUMB_W, THUMB_H)
+        if guide.thumbnail is not None and guide.thumbnail.is_file():
+            pixmap = QPixmap(str(guide.thumbnail))
+            if not pixmap.isNull():
+                self.thumbnail.setPixmap(pixmap.scaled(THUMB_W, THUMB_H, Qt.AspectRatioMode.KeepAspectRatio,
+                                                       Qt.TransformationMode.SmoothTransformation))
+        row.addWidget(self.thumbnail)
+        text = QVBoxLayout()
+        self.title = _left(guide.title, "title")
+        self.description = _left(guide.description)
+        self.steps = _left(T.LIBRARY_STEPS.format(count=len(guide.steps)), "muted")
+        for w in (self.title, self.description, self.steps):
+            w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            w.setStyleSheet("background: transparent;")
+            text.addWidget(w)
+        row.addLayout(text, 1)
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        return self.layout().sizeHint()
+
+
+class GuideListScreen(Screen):
     """Every guide of the library as a big tile with its thumbnail."""
 
     name = "guides"
@@ -84,60 +114,52 @@ class GuideListScreen(QWidget):
     def __init__(self, library: GuideLibrary | None, problem: str | None = None):
         super().__init__()
         self.setObjectName("guideListScreen")
+        self.setStyleSheet(STYLE)
         box = QVBoxLayout(self)
         box.setContentsMargins(48, 32, 48, 32)
         box.setSpacing(16)
-        box.addWidget(_label(T.LIBRARY_TITLE, "huge"))
-        box.addWidget(_label(T.LIBRARY_HINT))
+        box.addWidget(_left(T.LIBRARY_TITLE, "huge"))
+        box.addWidget(_left(T.LIBRARY_HINT))
         tiles = QWidget()
         column = QVBoxLayout(tiles)
         column.setSpacing(16)
-        self.tiles: dict[str, QToolButton] = {}
+        self.tiles: dict[str, GuideTile] = {}
         guides = library.guides if library is not None else ()
-        self.message = _label(T.LIBRARY_BROKEN if problem else T.LIBRARY_EMPTY, "notice")
+        self.message = _left(T.LIBRARY_BROKEN if problem else T.LIBRARY_EMPTY, "notice")
         self.message.setVisible(bool(problem or not guides))
         column.addWidget(self.message)
         for guide in guides:
             column.addWidget(self._tile(guide))
         column.addStretch(1)
         box.addWidget(_touch_scroll(tiles), 1)
-        box.addWidget(_button(T.BACK_TO_MENU, "guidesBack", self.back.emit))
+        box.addWidget(button(C.BACK_TO_MENU, "", self.back.emit, name="guidesBack"))
 
-    def _tile(self, guide: Guide) -> QToolButton:
-        tile = QToolButton()
-        tile.setObjectName(f"guide-{guide.id}")
-        tile.setProperty("role", "tile")
-        tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        tile.setCursor(Qt.CursorShape.PointingHandCursor)
-        tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        tile.setText(f"{guide.title}\n{guide.description}\n{T.LIBRARY_STEPS.format(count=len(guide.steps))}")
-        if guide.thumbnail is not None and guide.thumbnail.is_file():
-            tile.setIcon(QIcon(QPixmap(str(guide.thumbnail))))
-            tile.setIconSize(QSize(256, 144))
+    def _tile(self, guide: Guide) -> GuideTile:
+        tile = GuideTile(guide)
         tile.clicked.connect(lambda _=False, gid=guide.id: self.guide_chosen.emit(gid))
         self.tiles[guide.id] = tile
         return tile
 
 
-class GuidePlayerScreen(QWidget):
+class GuidePlayerScreen(Screen):
     """One guide: the video, big controls, and the list of its steps."""
 
     name = "guide_player"
     back = Signal()  # to the guide list
     menu = Signal()  # to the kiosk's main menu
 
-    def __init__(self, playback: GuidePlayback, menu_text: str = T.BACK_TO_MENU):
+    def __init__(self, playback: GuidePlayback, volume: int = 80, subtitles: bool = True):
         super().__init__()
         self.setObjectName("guidePlayerScreen")
+        self.setStyleSheet(STYLE)
         self.playback = playback
         self.player = playback.player
-        self._volume = 80
-        self._subtitles = True
+        self._volume = volume
+        self._subtitles = subtitles
         self.step_buttons: list[QPushButton] = []
 
-        self.title = _label("", "title")
-        self.step_label = _label("", "title", Qt.AlignmentFlag.AlignRight)
+        self.title = _left("", "title")
+        self.step_label = label("", "title", Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.step_label)
@@ -148,29 +170,29 @@ class GuidePlayerScreen(QWidget):
         self.error_panel.setObjectName("videoError")
         err = QVBoxLayout(self.error_panel)
         err.addStretch(1)
-        err.addWidget(_label(T.ERROR_TITLE, "huge", Qt.AlignmentFlag.AlignCenter))
-        self.error_text = _label("", "", Qt.AlignmentFlag.AlignCenter)
+        err.addWidget(label(T.ERROR_TITLE, "huge"))
+        self.error_text = label("")
         self.error_text.setObjectName("videoErrorText")
         err.addWidget(self.error_text)
-        err.addWidget(_label(T.ERROR_NEXT, "", Qt.AlignmentFlag.AlignCenter))
-        err.addWidget(_button(T.BACK_TO_GUIDES, "videoErrorBack", self.leave), 0, Qt.AlignmentFlag.AlignCenter)
+        err.addWidget(label(T.ERROR_NEXT))
+        err.addWidget(button(T.BACK_TO_GUIDES, "primary", self.leave, name="videoErrorBack"), 0, Qt.AlignmentFlag.AlignCenter)
         err.addStretch(1)
         self.video_stack = QStackedLayout()
         self.video_stack.addWidget(self.surface)
         self.video_stack.addWidget(self.error_panel)
 
-        self.notice = _label("", "notice")
+        self.notice = _left("", "notice")
         self.notice.setObjectName("videoNotice")
         self.notice.hide()
 
-        self.prev_button = _button(T.PREVIOUS_STEP, "videoPrevious", self.playback.previous_step)
-        self.repeat_button = _button(T.REPEAT_STEP, "videoRepeat", self.playback.repeat_step)
-        self.play_button = _button(T.PAUSE, "videoPlayPause", self.playback.toggle_pause, "primary")
-        self.next_button = _button(T.NEXT_STEP, "videoNext", self.playback.next_step, "primary")
-        self.volume_down = _button(T.VOLUME_DOWN, "videoVolumeDown", lambda: self._change_volume(-VOLUME_STEP))
-        self.volume_label = _label("", "", Qt.AlignmentFlag.AlignCenter)
-        self.volume_up = _button(T.VOLUME_UP, "videoVolumeUp", lambda: self._change_volume(VOLUME_STEP))
-        self.subtitles_button = _button(T.SUBTITLES_OFF, "videoSubtitles", self._toggle_subtitles)
+        self.prev_button = button(T.PREVIOUS_STEP, "", self.playback.previous_step, name="videoPrevious")
+        self.repeat_button = button(T.REPEAT_STEP, "", self.playback.repeat_step, name="videoRepeat")
+        self.play_button = button(T.PAUSE, "primary", self.playback.toggle_pause, name="videoPlayPause")
+        self.next_button = button(T.NEXT_STEP, "primary", self.playback.next_step, name="videoNext")
+        self.volume_down = button(T.VOLUME_DOWN, "", lambda: self._change_volume(-VOLUME_STEP), name="videoVolumeDown")
+        self.volume_label = label("")
+        self.volume_up = button(T.VOLUME_UP, "", lambda: self._change_volume(VOLUME_STEP), name="videoVolumeUp")
+        self.subtitles_button = button(T.SUBTITLES_OFF, "", self._toggle_subtitles, name="videoSubtitles")
         controls = QGridLayout()
         for col, w in enumerate((self.prev_button, self.repeat_button, self.play_button, self.next_button)):
             controls.addWidget(w, 0, col)
@@ -188,10 +210,11 @@ class GuidePlayerScreen(QWidget):
         steps_widget = QWidget()
         steps_widget.setLayout(self.steps_box)
         right = QVBoxLayout()
-        right.addWidget(_label(T.STEPS_TITLE, "title"))
-        right.addWidget(_touch_scroll(steps_widget), 1)
-        right.addWidget(_button(T.BACK_TO_GUIDES, "videoBack", self.leave))
-        right.addWidget(_button(menu_text, "videoMenu", self.leave_to_menu))
+        right.addWidget(_left(T.STEPS_TITLE, "title"))
+        self.steps_area = _touch_scroll(steps_widget)
+        right.addWidget(self.steps_area, 1)
+        right.addWidget(button(T.BACK_TO_GUIDES, "", self.leave, name="videoBack"))
+        right.addWidget(button(C.BACK_TO_MENU, "", self.leave_to_menu, name="videoMenu"))
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
@@ -241,6 +264,12 @@ class GuidePlayerScreen(QWidget):
         self.playback.close()
         self.notice.hide()
 
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        # Another screen came up (staff menu, idle question...): the video waits for the resident.
+        if self.player.is_playing():
+            self.player.pause()
+        super().hideEvent(event)
+
     # ------------------------------------------------------------ showing state
 
     def _build_steps(self, guide: Guide) -> None:
@@ -250,10 +279,9 @@ class GuidePlayerScreen(QWidget):
         while self.steps_box.count():
             self.steps_box.takeAt(0)
         for i, step in enumerate(guide.steps):
-            b = _button(T.STEP_ITEM.format(number=i + 1, title=step.title), f"videoStep{i}",
-                        lambda i=i: self.playback.go_to(i, via="list"), "step")
+            b = button(T.STEP_ITEM.format(number=i + 1, title=step.title), "step",
+                       lambda i=i: self._touch_step(i), name=f"videoStep{i}")
             b.setCheckable(True)
-            b.setStyleSheet("text-align: left;")
             self.steps_box.addWidget(b)
             self.step_buttons.append(b)
         self.steps_box.addStretch(1)
@@ -263,16 +291,21 @@ class GuidePlayerScreen(QWidget):
         if guide is None:
             return
         self.step_label.setText(T.STEP_LABEL.format(number=index + 1, count=len(guide.steps)))
-        for i, b in enumerate(self.step_buttons):
-            b.setChecked(i == index)
-        if 0 <= index < len(self.step_buttons):
-            area = self.step_buttons[index].parentWidget().parentWidget().parentWidget()
-            if isinstance(area, QScrollArea):
-                area.ensureWidgetVisible(self.step_buttons[index])
+        self._mark_step(index)
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(index + 1 < len(guide.steps))
         if not self.playback.held:
             self.notice.hide()
+
+    def _touch_step(self, index: int) -> None:
+        self.playback.go_to(index, via="list")
+        self._mark_step(self.playback.current)  # touching the current step must not untick it
+
+    def _mark_step(self, index: int) -> None:
+        for i, b in enumerate(self.step_buttons):
+            b.setChecked(i == index)
+        if 0 <= index < len(self.step_buttons):
+            self.steps_area.ensureWidgetVisible(self.step_buttons[index])
 
     def _show_held(self, index: int) -> None:
         self.notice.setText(T.STEP_DONE.format(number=index + 1))

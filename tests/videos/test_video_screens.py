@@ -48,7 +48,7 @@ def test_guide_list_shows_every_guide_with_its_thumbnail(qtbot):
     assert list(w.tiles) == ["dang-nhap", "kich-hoat-muc-2", "nop-ho-so"]
     for guide in library.guides:
         tile = w.tiles[guide.id]
-        assert guide.title in tile.text() and not tile.icon().isNull()
+        assert tile.title.text() == guide.title and not tile.thumbnail.pixmap().isNull()
     assert not w.message.isVisibleTo(w)
     with qtbot.waitSignal(w.guide_chosen, timeout=WAIT_MS) as chosen:
         qtbot.mouseClick(w.tiles["nop-ho-so"], Qt.MouseButton.LeftButton)
@@ -156,9 +156,9 @@ def _near(rgb, expected, tolerance=60):
     return all(abs(a - b) <= tolerance for a, b in zip(rgb, expected))
 
 
-def test_real_window_shows_the_frames_of_each_step(x_display, media_dir, tmp_path):
+def test_real_window_shows_the_frames_of_each_step(xvfb_display, media_dir, tmp_path):
     """Under Xvfb, a screenshot shows the test pattern's colour of the step touched."""
-    env = dict(os.environ, DISPLAY=x_display, QT_QPA_PLATFORM="xcb")
+    env = dict(os.environ, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
     run = subprocess.run([sys.executable, str(PROBE), str(media_dir / "manifest.toml"), "mau", str(tmp_path), "1", "2"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
