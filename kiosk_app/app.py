@@ -31,6 +31,7 @@ from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
+from kiosk_app.videos.room import GuideRoom
 
 log = logging.getLogger("kiosk.app")
 
@@ -74,6 +75,7 @@ class Kiosk:
         QApplication.instance().installEventFilter(self.lockdown)
         self._build_screens()
         self._wire()
+        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos)
 
         self.sessions.add_wipe_step("screens", self._reset_screens)
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())

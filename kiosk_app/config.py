@@ -68,12 +68,21 @@ class StaffSection:
 
 
 @dataclass(frozen=True)
+class VideosSection:
+    manifest: str = setting()
+    pause_after_step: bool = setting()
+    volume: int = setting(min=0, max=100)
+    subtitles: bool = setting()
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSection
     ui: UiSection
     session: SessionSection
     portal: PortalSection
     staff: StaffSection
+    videos: VideosSection
     source_files: tuple[str, ...] = ()
 
 

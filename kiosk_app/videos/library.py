@@ -75,7 +75,7 @@ class StepRef:
 def parse_time(value: object, path: Path, entry: str) -> float:
     """Seconds from a number or from "m:ss" / "h:mm:ss(.fff)" text."""
     if isinstance(value, bool):
-        raise ManifestError(path, entry, f"thời điểm không hợp lệ: {value!r}")
+        raise ManifestError(path, entry, f"not a time: {value!r}")
     if isinstance(value, (int, float)):
         seconds = float(value)
     elif isinstance(value, str) and re.fullmatch(r"\d+(:\d{1,2}){1,2}(\.\d+)?", value.strip()):
@@ -83,9 +83,9 @@ def parse_time(value: object, path: Path, entry: str) -> float:
         for part in value.strip().split(":"):
             seconds = seconds * 60 + float(part)
     else:
-        raise ManifestError(path, entry, f"thời điểm không hợp lệ: {value!r} (dùng số giây hoặc m:ss)")
+        raise ManifestError(path, entry, f"not a time: {value!r} (use seconds or m:ss)")
     if seconds < 0:
-        raise ManifestError(path, entry, f"thời điểm âm: {value!r}")
+        raise ManifestError(path, entry, f"negative time: {value!r}")
     return seconds
 
 
@@ -93,17 +93,17 @@ def _text(table: dict, key: str, path: Path, entry: str, required: bool = True) 
     value = table.get(key)
     if value is None:
         if required:
-            raise ManifestError(path, entry, f"thiếu khóa '{key}'")
+            raise ManifestError(path, entry, f"missing key '{key}'")
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ManifestError(path, entry, f"'{key}' phải là chuỗi không rỗng")
+        raise ManifestError(path, entry, f"'{key}' must be non-empty text")
     return unicodedata.normalize("NFC", value.strip())
 
 
 def _patterns(table: dict, key: str, path: Path, entry: str) -> tuple[str, ...]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
-        raise ManifestError(path, entry, f"'{key}' phải là danh sách chuỗi")
+        raise ManifestError(path, entry, f"'{key}' must be a list of texts")
     return tuple(unicodedata.normalize("NFC", p.strip()) for p in value)
 
 
@@ -116,13 +116,13 @@ def _file(table: dict, key: str, base: Path, path: Path, entry: str, required: b
 
 def _step(table: object, path: Path, entry: str) -> Step:
     if not isinstance(table, dict):
-        raise ManifestError(path, entry, "mỗi bước phải là một bảng [[guides.steps]]")
+        raise ManifestError(path, entry, "each step must be a [[guides.steps]] table")
     if "start" not in table:
-        raise ManifestError(path, entry, "thiếu khóa 'start'")
+        raise ManifestError(path, entry, "missing key 'start'")
     start = parse_time(table["start"], path, entry + ".start")
     end = parse_time(table["end"], path, entry + ".end") if "end" in table else None
     if end is not None and end <= start:
-        raise ManifestError(path, entry, f"'end' ({end:g}) phải sau 'start' ({start:g})")
+        raise ManifestError(path, entry, f"'end' ({end:g}) must come after 'start' ({start:g})")
     return Step(
         title=_text(table, "title", path, entry),
         start=start,
@@ -134,19 +134,19 @@ def _step(table: object, path: Path, entry: str) -> Step:
 
 def _guide(table: object, base: Path, path: Path, entry: str) -> Guide:
     if not isinstance(table, dict):
-        raise ManifestError(path, entry, "mỗi hướng dẫn phải là một bảng [[guides]]")
+        raise ManifestError(path, entry, "each guide must be a [[guides]] table")
     guide_id = _text(table, "id", path, entry)
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", guide_id):
-        raise ManifestError(path, entry, f"id '{guide_id}' chỉ được gồm chữ thường không dấu, số, '-' và '_'")
+        raise ManifestError(path, entry, f"id '{guide_id}' may hold only a-z, 0-9, '-' and '_'")
     entry = f"{entry} (id={guide_id})"
     raw_steps = table.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise ManifestError(path, entry, "cần ít nhất một bước [[guides.steps]]")
+        raise ManifestError(path, entry, "needs at least one [[guides.steps]]")
     steps = tuple(_step(s, path, f"{entry}.steps[{i}]") for i, s in enumerate(raw_steps))
     for i in range(1, len(steps)):
         if steps[i].start <= steps[i - 1].start:
             raise ManifestError(path, f"{entry}.steps[{i}]",
-                                f"'start' ({steps[i].start:g}) phải sau bước trước ({steps[i - 1].start:g})")
+                                f"'start' ({steps[i].start:g}) must come after the previous step's ({steps[i - 1].start:g})")
     return Guide(
         id=guide_id,
         title=_text(table, "title", path, entry),
@@ -164,25 +164,25 @@ def load_library(manifest: Path) -> GuideLibrary:
     try:
         raw = manifest.read_bytes()
     except OSError as exc:
-        raise ManifestError(manifest, "tệp", f"không đọc được ({exc.strerror or exc})") from exc
+        raise ManifestError(manifest, "file", f"cannot be read ({exc.strerror or exc})") from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ManifestError(manifest, "tệp", "không phải UTF-8") from exc
+        raise ManifestError(manifest, "file", "is not UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(manifest, "tệp", f"lỗi cú pháp TOML: {exc}") from exc
+        raise ManifestError(manifest, "file", f"is not valid TOML: {exc}") from exc
     version = data.get("version", SUPPORTED_VERSION)
     if version != SUPPORTED_VERSION:
-        raise ManifestError(manifest, "version", f"phiên bản {version!r} không được hỗ trợ (cần {SUPPORTED_VERSION})")
+        raise ManifestError(manifest, "version", f"version {version!r} is not supported (expected {SUPPORTED_VERSION})")
     raw_guides = data.get("guides")
     if not isinstance(raw_guides, list) or not raw_guides:
-        raise ManifestError(manifest, "guides", "cần ít nhất một hướng dẫn [[guides]]")
+        raise ManifestError(manifest, "guides", "needs at least one [[guides]]")
     base = manifest.resolve().parent
     guides = tuple(_guide(g, base, manifest, f"guides[{i}]") for i, g in enumerate(raw_guides))
     seen: set[str] = set()
     for i, g in enumerate(guides):
         if g.id in seen:
-            raise ManifestError(manifest, f"guides[{i}]", f"id '{g.id}' bị trùng")
+            raise ManifestError(manifest, f"guides[{i}]", f"id '{g.id}' is used twice")
         seen.add(g.id)
     return GuideLibrary(manifest=manifest, guides=guides)
 
@@ -204,27 +204,27 @@ def check_library(manifest: Path, probe=None) -> list[str]:
     for i, guide in enumerate(library.guides):
         where = f"{library.manifest}: guides[{i}] (id={guide.id})"
         if not guide.video.is_file():
-            problems.append(f"{where}: không có tệp video {guide.video}")
+            problems.append(f"{where}: video file {guide.video} does not exist")
         elif probe is not None:
             info = probe(guide.video)
             if info.get("error"):
-                problems.append(f"{where}: video {guide.video} không phát được: {info['error']}")
+                problems.append(f"{where}: video {guide.video} cannot be played: {info['error']}")
             else:
                 if not info.get("has_video"):
-                    problems.append(f"{where}: tệp {guide.video} không có hình")
+                    problems.append(f"{where}: {guide.video} has no picture")
                 if not info.get("has_audio"):
-                    problems.append(f"{where}: video {guide.video} không có tiếng")
+                    problems.append(f"{where}: video {guide.video} has no sound")
                 duration = info.get("duration")
                 if duration:
                     for j, step in enumerate(guide.steps):
                         if step.start >= duration:
-                            problems.append(f"{where}.steps[{j}]: bắt đầu ({step.start:g} s) sau khi video hết ({duration:g} s)")
+                            problems.append(f"{where}.steps[{j}]: starts at {step.start:g} s, after the video ends ({duration:g} s)")
         if guide.subtitles is None:
-            problems.append(f"{where}: không có phụ đề (khóa 'subtitles')")
+            problems.append(f"{where}: no subtitles (key 'subtitles')")
         elif not guide.subtitles.is_file():
-            problems.append(f"{where}: không có tệp phụ đề {guide.subtitles}")
+            problems.append(f"{where}: subtitle file {guide.subtitles} does not exist")
         if guide.thumbnail is not None and not guide.thumbnail.is_file():
-            problems.append(f"{where}: không có ảnh thu nhỏ {guide.thumbnail}")
+            problems.append(f"{where}: thumbnail {guide.thumbnail} does not exist")
     return problems
 
 

@@ -50,16 +50,16 @@ def test_times_accept_seconds_and_minutes(library_dir):
 
 
 @pytest.mark.parametrize("change, entry, words", [
-    (("start = 1.5", "start = 0"), "guides[0] (id=mau).steps[1]", "phải sau bước trước"),
-    (('title = "Màu đỏ"\n', ""), "guides[0] (id=mau).steps[0]", "thiếu khóa 'title'"),
-    (('start = "0:03"', 'start = "ba giây"'), "guides[0] (id=mau).steps[2].start", "thời điểm không hợp lệ"),
-    (('id = "im-lang"', 'id = "mau"'), "guides[1]", "bị trùng"),
-    (('id = "im-lang"', 'id = "Im Lặng"'), "guides[1]", "chỉ được gồm"),
-    (('video = "silent.mp4"\n', ""), "guides[1] (id=im-lang)", "thiếu khóa 'video'"),
-    (("version = 1", "version = 7"), "version", "không được hỗ trợ"),
+    (("start = 1.5", "start = 0"), "guides[0] (id=mau).steps[1]", "must come after the previous step"),
+    (('title = "Màu đỏ"\n', ""), "guides[0] (id=mau).steps[0]", "missing key 'title'"),
+    (('start = "0:03"', 'start = "ba giây"'), "guides[0] (id=mau).steps[2].start", "not a time"),
+    (('id = "im-lang"', 'id = "mau"'), "guides[1]", "used twice"),
+    (('id = "im-lang"', 'id = "Im Lặng"'), "guides[1]", "may hold only"),
+    (('video = "silent.mp4"\n', ""), "guides[1] (id=im-lang)", "missing key 'video'"),
+    (("version = 1", "version = 7"), "version", "not supported"),
     (("[[guides.steps]]\ntitle = \"Một bước\"", "[guides.x]\ntitle = \"Một bước\""), "guides[1] (id=im-lang)",
-     "ít nhất một bước"),
-    (("version = 1", "version = ["), "tệp", "lỗi cú pháp TOML"),
+     "at least one [[guides.steps]]"),
+    (("version = 1", "version = ["), "file", "not valid TOML"),
 ])
 def test_manifest_errors_name_the_file_and_entry(library_dir, change, entry, words):
     manifest = library_dir / "manifest.toml"
@@ -76,16 +76,16 @@ def test_manifest_errors_name_the_file_and_entry(library_dir, change, entry, wor
 
 def test_a_missing_manifest_is_reported(tmp_path):
     problems = check_library(tmp_path / "nowhere.toml")
-    assert len(problems) == 1 and "nowhere.toml" in problems[0] and "không đọc được" in problems[0]
+    assert len(problems) == 1 and "nowhere.toml" in problems[0] and "cannot be read" in problems[0]
 
 
 def test_check_names_missing_media_and_subtitles(library_dir):
     (library_dir / "pattern.mp4").unlink()
     (library_dir / "pattern.srt").unlink()
     problems = check_library(library_dir / "manifest.toml")
-    assert any("id=mau" in p and "không có tệp video" in p and "pattern.mp4" in p for p in problems)
-    assert any("id=mau" in p and "không có tệp phụ đề" in p for p in problems)
-    assert any("id=im-lang" in p and "không có phụ đề" in p for p in problems)
+    assert any("id=mau" in p and "does not exist" in p and "pattern.mp4" in p for p in problems)
+    assert any("id=mau" in p and "subtitle file" in p for p in problems)
+    assert any("id=im-lang" in p and "no subtitles" in p for p in problems)
 
 
 def test_check_uses_the_probe_for_broken_or_silent_media(library_dir):
@@ -94,12 +94,12 @@ def test_check_uses_the_probe_for_broken_or_silent_media(library_dir):
 
     def probe(path: Path) -> dict:
         if path.name == "corrupt.mp4":
-            return {"error": "không giải mã được"}
+            return {"error": "cannot decode"}
         return {"error": None, "has_video": True, "has_audio": False, "duration": 4.5}
 
     problems = check_library(manifest, probe=probe)
-    assert any("id=mau" in p and "không phát được" in p for p in problems)
-    assert any("id=im-lang" in p and "không có tiếng" in p for p in problems)
+    assert any("id=mau" in p and "cannot be played" in p for p in problems)
+    assert any("id=im-lang" in p and "has no sound" in p for p in problems)
 
 
 def test_step_index_follows_the_time(library_dir):
