@@ -73,6 +73,7 @@ class VideosSection:
     pause_after_step: bool = setting()
     volume: int = setting(min=0, max=100)
     subtitles: bool = setting()
+    extra_vlc_args: list[str] = setting()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from kiosk_app.videos.checks import manifest_path
 from kiosk_app.videos.library import GuideLibrary, ManifestError, load_library, step_for_page
 from kiosk_app.videos.playback import GuidePlayback
 from kiosk_app.videos.screens import GuideListScreen, GuidePlayerScreen
-from kiosk_app.videos.vlc_player import create_player
+from kiosk_app.videos.vlc_player import DEFAULT_VLC_ARGS, create_player
 
 log = logging.getLogger("kiosk.videos")
 
@@ -38,7 +38,8 @@ class GuideRoom:
         self.list_screen.back.connect(lambda: nav.go("menu"))
 
     def _make_player(self) -> GuidePlayerScreen:
-        playback = GuidePlayback(create_player(), self._record, pause_after_step=self._settings.pause_after_step)
+        player = create_player(DEFAULT_VLC_ARGS + tuple(self._settings.extra_vlc_args))
+        playback = GuidePlayback(player, self._record, pause_after_step=self._settings.pause_after_step)
         screen = GuidePlayerScreen(playback, volume=self._settings.volume, subtitles=self._settings.subtitles)
         screen.back.connect(lambda: self._nav.go(LIST_SCREEN))
         screen.menu.connect(lambda: self._nav.go("menu"))
