@@ -26,7 +26,7 @@ THUMB_W, THUMB_H = 256, 144
 # The current step stands out; steps read left-aligned like a list.
 STYLE = f"""
 QPushButton[role="step"] {{ text-align: left; font-weight: normal; }}
-QPushButton[role="step"]:checked {{ background: {theme.PRIMARY}; color: white; font-weight: bold; }}
+QPushButton[role="step"]:checked {{ background: {theme.PRIMARY}; }}
 QPushButton:disabled {{ border-color: #9CA3AF; color: #9CA3AF; background: #F3F4F6; }}
 QPushButton[role="guide"] {{ padding: 12px; text-align: left; }}
 """
@@ -104,6 +104,41 @@ class GuideTile(QPushButton):
         return self.layout().sizeHint()
 
 
+class StepButton(QPushButton):
+    """A step in the list: a touch target whose title wraps instead of being cut."""
+
+    def __init__(self, text: str, name: str):
+        super().__init__()
+        self.setObjectName(name)
+        self.setProperty("role", "step")
+        self.setCheckable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(14, 8, 14, 8)
+        self.caption = _left(text)
+        self.caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        box.addWidget(self.caption)
+        self.mark(False)
+
+    def mark(self, current: bool) -> None:
+        self.setChecked(current)
+        colour = "white" if current else theme.PRIMARY
+        self.caption.setStyleSheet(f"background: transparent; color: {colour};")
+
+    def text(self) -> str:  # the caption is the button's text
+        return self.caption.text()
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        return self.layout().sizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return self.layout().heightForWidth(width)
+
+
 class GuideListScreen(Screen):
     """Every guide of the library as a big tile with its thumbnail."""
 
@@ -156,13 +191,14 @@ class GuidePlayerScreen(Screen):
         self.player = playback.player
         self._volume = volume
         self._subtitles = subtitles
-        self.step_buttons: list[QPushButton] = []
+        self.step_buttons: list[StepButton] = []
 
         self.title = _left("", "title")
-        self.step_label = label("", "title", Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top = QHBoxLayout()
+        top.setSpacing(16)
         top.addWidget(self.title, 1)
-        top.addWidget(self.step_label)
+        top.addWidget(button(T.BACK_TO_GUIDES, "", self.leave, name="videoBack"))
+        top.addWidget(button(C.BACK_TO_MENU, "", self.leave_to_menu, name="videoMenu"))
 
         self.surface = VideoSurface()
         self.surface.tapped.connect(self.playback.toggle_pause)
@@ -194,33 +230,36 @@ class GuidePlayerScreen(Screen):
         self.volume_up = button(T.VOLUME_UP, "", lambda: self._change_volume(VOLUME_STEP), name="videoVolumeUp")
         self.subtitles_button = button(T.SUBTITLES_OFF, "", self._toggle_subtitles, name="videoSubtitles")
         controls = QGridLayout()
+        controls.setHorizontalSpacing(16)
         for col, w in enumerate((self.prev_button, self.repeat_button, self.play_button, self.next_button)):
             controls.addWidget(w, 0, col)
         for col, w in enumerate((self.volume_down, self.volume_label, self.volume_up, self.subtitles_button)):
             controls.addWidget(w, 1, col)
-
-        left = QVBoxLayout()
-        left.addLayout(top)
-        left.addLayout(self.video_stack, 1)
-        left.addWidget(self.notice)
-        left.addLayout(controls)
+        for col in range(4):
+            controls.setColumnStretch(col, 1)
 
         self.steps_box = QVBoxLayout()
         self.steps_box.setSpacing(8)
         steps_widget = QWidget()
         steps_widget.setLayout(self.steps_box)
-        right = QVBoxLayout()
-        right.addWidget(_left(T.STEPS_TITLE, "title"))
+        self.step_label = _left("", "title")
         self.steps_area = _touch_scroll(steps_widget)
-        right.addWidget(self.steps_area, 1)
-        right.addWidget(button(T.BACK_TO_GUIDES, "", self.leave, name="videoBack"))
-        right.addWidget(button(C.BACK_TO_MENU, "", self.leave_to_menu, name="videoMenu"))
+        steps = QVBoxLayout()
+        steps.addWidget(self.step_label)
+        steps.addWidget(self.steps_area, 1)
 
-        outer = QHBoxLayout(self)
+        middle = QHBoxLayout()
+        middle.setSpacing(24)
+        middle.addLayout(self.video_stack, 3)
+        middle.addLayout(steps, 1)
+
+        outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
-        outer.setSpacing(24)
-        outer.addLayout(left, 3)
-        outer.addLayout(right, 1)
+        outer.setSpacing(12)
+        outer.addLayout(top)
+        outer.addLayout(middle, 1)
+        outer.addWidget(self.notice)
+        outer.addLayout(controls)
 
         self.player.playing_changed.connect(self._show_playing)
         self.player.error.connect(self._show_error)
@@ -279,9 +318,8 @@ class GuidePlayerScreen(Screen):
         while self.steps_box.count():
             self.steps_box.takeAt(0)
         for i, step in enumerate(guide.steps):
-            b = button(T.STEP_ITEM.format(number=i + 1, title=step.title), "step",
-                       lambda i=i: self._touch_step(i), name=f"videoStep{i}")
-            b.setCheckable(True)
+            b = StepButton(T.STEP_ITEM.format(number=i + 1, title=step.title), f"videoStep{i}")
+            b.clicked.connect(lambda _=False, i=i: self._touch_step(i))
             self.steps_box.addWidget(b)
             self.step_buttons.append(b)
         self.steps_box.addStretch(1)
@@ -303,7 +341,7 @@ class GuidePlayerScreen(Screen):
 
     def _mark_step(self, index: int) -> None:
         for i, b in enumerate(self.step_buttons):
-            b.setChecked(i == index)
+            b.mark(i == index)
         if 0 <= index < len(self.step_buttons):
             self.steps_area.ensureWidgetVisible(self.step_buttons[index])
 
@@ -322,7 +360,7 @@ class GuidePlayerScreen(Screen):
             if not self.playback.held:
                 self.notice.hide()
         elif not self.playback.at_end:
-            self.play_button.setText(T.NEXT_STEP if self.playback.held else T.PLAY)
+            self.play_button.setText(T.PLAY)  # while held, it too goes on to the next step
 
     def _show_error(self, code: str) -> None:
         self.error_text.setText(ERROR_TEXT.get(PlayerError(code), T.ERROR_CORRUPT))

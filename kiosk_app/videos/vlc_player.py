@@ -13,7 +13,7 @@ from kiosk_app.videos.player import GuidePlayer, PlayerError, check_media_file
 log = logging.getLogger("kiosk.videos")
 
 POLL_MS = 100  # how often the position is read while playing
-# Options for a kiosk: no title overlay or on-screen display, bigger subtitles on a dark box.
+# Options for a kiosk: no title overlay or on-screen display, subtitles on a dark box.
 DEFAULT_VLC_ARGS = (
     "--quiet",
     "--no-video-title-show",
@@ -21,7 +21,6 @@ DEFAULT_VLC_ARGS = (
     "--no-snapshot-preview",
     "--no-stats",
     "--no-sub-autodetect-file",  # the manifest names the subtitles; no second copy by file name
-    "--sub-text-scale=130",
     "--freetype-background-opacity=160",
 )
 

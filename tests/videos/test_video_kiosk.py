@@ -55,7 +55,7 @@ def test_menu_to_guide_to_session_end(make_kiosk, qtbot, media_dir):
     # The default settings pause at the end of each step until the resident goes on.
     qtbot.waitUntil(lambda: player_screen.notice.text() == T.STEP_DONE.format(number=1), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not player_screen.player.is_playing(), timeout=WAIT_MS)
-    assert player_screen.step_buttons[0].isChecked() and player_screen.play_button.text() == T.NEXT_STEP
+    assert player_screen.step_buttons[0].isChecked() and player_screen.play_button.text() == T.PLAY
     qtbot.mouseClick(player_screen.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: player_screen.player.is_playing() and player_screen.step_buttons[1].isChecked(),
                     timeout=WAIT_MS)
