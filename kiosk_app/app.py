@@ -18,6 +18,7 @@ from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import KioskPaths
 from kiosk_app.portal.engine import prepare_webengine_process
+from kiosk_app.qt_fixes import keep_true_alive_across_emit
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
@@ -31,6 +32,7 @@ from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
+from kiosk_app.videos.room import GuideRoom
 
 log = logging.getLogger("kiosk.app")
 
@@ -52,6 +54,7 @@ def prepare_qt() -> None:
     # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     prepare_webengine_process()  # Chromium flags: before QtWebEngine first starts
+    keep_true_alive_across_emit()
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root (containers, test machines); an installed
         # kiosk runs as its own unprivileged user and keeps the sandbox.
@@ -75,6 +78,7 @@ class Kiosk:
         QApplication.instance().installEventFilter(self.lockdown)
         self._build_screens()
         self._wire()
+        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos)
 
         self.sessions.add_wipe_step("screens", self._reset_screens)
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
@@ -126,9 +130,9 @@ class Kiosk:
         return self.portal
 
     def _portal_help(self, url: str, title: str) -> None:
-        # Hook for the guide library: it will pick the guide step matching this page
-        # (kiosk_app.videos step_for_page); the portal keeps its page meanwhile.
-        self.nav.go("guides")
+        # The guide step explaining this page, or the guide list; the portal keeps its page.
+        if not self.guides.open_for_page(url, title):
+            self.nav.go("guides")
 
     def _wire(self) -> None:
         nav, sessions, idle = self.nav, self.sessions, self.idle

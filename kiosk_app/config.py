@@ -85,12 +85,22 @@ class StaffSection:
 
 
 @dataclass(frozen=True)
+class VideosSection:
+    manifest: str = setting()
+    pause_after_step: bool = setting()
+    volume: int = setting(min=0, max=100)
+    subtitles: bool = setting()
+    extra_vlc_args: list[str] = setting()
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSection
     ui: UiSection
     session: SessionSection
     portal: PortalSection
     staff: StaffSection
+    videos: VideosSection
     source_files: tuple[str, ...] = ()
 
 

@@ -63,6 +63,13 @@ def portal_options(section, practice_home_url: str | None = None) -> PortalOptio
     return PortalOptions(section.start_url, rules, practice=False, submission_patterns=patterns, **common)
 
 
+def as_real_portal_url(practice_url: str, portal: str = "https://dichvucong.gov.vn") -> str:
+    """The practice portal imitates the real portal's paths: the same page on the real host,
+    so the guide steps' URL patterns find the step for a practice page too."""
+    parts = urlsplit(practice_url)
+    return portal + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def use_practice(setting: str, reachable: Callable[[], bool]) -> bool:
     """Practice portal or the real one? ``reachable`` is asked only when it matters."""
     if setting == "on":

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from kiosk_app.logs import log_event
 from kiosk_app.portal.dialogs import KioskDialogs, picker_chooser, view_file
 from kiosk_app.portal.keyboard import OnScreenKeyboard
-from kiosk_app.portal.options import PortalOptions
+from kiosk_app.portal.options import PortalOptions, as_real_portal_url
 from kiosk_app.portal.page import FileChooser, KioskPage, PageDialogs
 from kiosk_app.portal.profile import SessionProfile
 from kiosk_app.portal.rules import (
@@ -382,7 +382,8 @@ class PortalScreen(Screen):
 
     def _help(self) -> None:
         if self.page is not None:
-            self.help_requested.emit(self.page.url().toString(), self.page.title())
+            url = self.page.url().toString()
+            self.help_requested.emit(as_real_portal_url(url) if self.options.practice else url, self.page.title())
 
     def _record(self, event: str, **fields) -> None:
         if self.session is not None:

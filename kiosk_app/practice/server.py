@@ -24,6 +24,15 @@ log = logging.getLogger("kiosk.practice")
 LOGIN_COOKIE = "lt_dang_nhap"
 MAX_BODY_BYTES = 40 * 1024 * 1024
 PRACTICE_OTP = "123456"
+# Page titles as on the real portal, so the guide manifest's title patterns find the step
+# that explains each page ("Hướng dẫn" button).
+TITLE_HOME = "Cổng Dịch vụ công Quốc gia"
+TITLE_SEARCH = "Kết quả tìm kiếm thủ tục"
+TITLE_LOGIN = "Đăng nhập bằng tài khoản định danh điện tử VNeID"
+TITLE_OTP = "Xác thực OTP – VNeID"
+TITLE_FORM = "Tờ khai: "
+TITLE_CONFIRM = "Kiểm tra tờ khai và giấy tờ đính kèm"
+TITLE_SUCCESS = "Nộp hồ sơ thành công – tra cứu bằng mã hồ sơ"
 
 
 def _site_text(name: str) -> str:
@@ -66,7 +75,7 @@ class PracticeSite:
             else:
                 results = '<p class="error" id="results">Không tìm thấy thủ tục. Hãy thử từ khác, ví dụ "khai sinh".</p>'
         return self.page(
-            "Trang chủ", "home.html", logged_in, query=html.escape(query), results=results,
+            TITLE_SEARCH if query else TITLE_HOME, "home.html", logged_in, query=html.escape(query), results=results,
             procedures=self.procedure_items(self.procedures),
         )
 
@@ -163,7 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/tim-kiem":
             return self._send(site.home(self._logged_in(), query.get("q", "").strip()))
         if path == "/dang-nhap":
-            return self._send(site.page("Đăng nhập", "login.html", False, next=html.escape(query.get("next", "/")), error=""))
+            return self._send(site.page(TITLE_LOGIN, "login.html", False, next=html.escape(query.get("next", "/")), error=""))
         if path == "/dang-xuat":
             return self._redirect("/", {"Set-Cookie": f"{LOGIN_COOKIE}=; Max-Age=0; Path=/"})
         if path.startswith("/thu-tuc/"):
@@ -185,13 +194,13 @@ class _Handler(BaseHTTPRequestHandler):
             code = query.get("ma", "")
             if not proc or not code.startswith("LT-"):
                 return self._not_found()
-            return self._send(site.page("Nộp hồ sơ thành công", "success.html", self._logged_in(),
+            return self._send(site.page(TITLE_SUCCESS, "success.html", self._logged_in(),
                                         name=html.escape(proc["name"]), code=html.escape(code)))
         return self._not_found()
 
     def _form_page(self, proc: dict, fields: dict[str, str], error: str) -> bytes:
         values = {k: html.escape(fields.get(k, "")) for k in ("ho_ten", "ngay_sinh", "dia_chi", "noi_dung")}
-        return self.site.page("Nộp hồ sơ", "form.html", True, name=html.escape(proc["name"]), pid=proc["id"],
+        return self.site.page(TITLE_FORM + proc["name"], "form.html", True, name=html.escape(proc["name"]), pid=proc["id"],
                               error=_error_box(error), **values)
 
     def do_POST(self) -> None:  # noqa: N802
@@ -207,12 +216,12 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/dang-nhap":
             ident = fields.get("so_dinh_danh", "").strip()
             if not (ident.isdigit() and len(ident) == 12) or not fields.get("mat_khau"):
-                return self._send(site.page("Đăng nhập", "login.html", False, next=html.escape(nxt),
+                return self._send(site.page(TITLE_LOGIN, "login.html", False, next=html.escape(nxt),
                                             error=_error_box("Số định danh phải có đúng 12 chữ số và cần có mật khẩu.")))
-            return self._send(site.page("Xác thực OTP", "otp.html", False, next=html.escape(nxt), error=""))
+            return self._send(site.page(TITLE_OTP, "otp.html", False, next=html.escape(nxt), error=""))
         if path == "/dang-nhap/otp":
             if fields.get("otp", "").strip() != PRACTICE_OTP:
-                return self._send(site.page("Xác thực OTP", "otp.html", False, next=html.escape(nxt),
+                return self._send(site.page(TITLE_OTP, "otp.html", False, next=html.escape(nxt),
                                             error=_error_box("Mã OTP chưa đúng. Trang luyện tập dùng mã 123456.")))
             return self._redirect(nxt, {"Set-Cookie": f"{LOGIN_COOKIE}={secrets.token_hex(8)}; Path=/; HttpOnly; SameSite=Lax"})
         if not self._logged_in():
@@ -227,7 +236,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not [f for f in files if f[1] > 0]:
                 return self._send(self._form_page(proc, fields, "Hãy đính kèm ít nhất một giấy tờ."))
             names = ", ".join(html.escape(n) for n, _ in files)
-            return self._send(site.page("Kiểm tra lại hồ sơ", "confirm.html", True, name=html.escape(proc["name"]),
+            return self._send(site.page(TITLE_CONFIRM, "confirm.html", True, name=html.escape(proc["name"]),
                                         pid=proc["id"], files=names,
                                         **{k: html.escape(fields.get(k, "")) for k in ("ho_ten", "ngay_sinh", "dia_chi")}))
         if path == "/ho-so/nop":

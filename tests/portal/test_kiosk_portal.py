@@ -42,3 +42,39 @@ def test_kiosk_practice_mode_opens_practice_portal(start_kiosk):
     assert "session.wipe" in names
     wipes = [e for e in kiosk.events() if e["event"] == "session.wipe"]
     assert all(e["ok"] for e in wipes)
+
+
+def test_every_practice_page_has_its_guide_step(practice):
+    """The "Hướng dẫn" button finds a step of the bundled guides for each practice page."""
+    import re
+    from pathlib import Path
+
+    import requests
+
+    from kiosk_app.portal.options import as_real_portal_url
+    from kiosk_app.videos.library import load_library, step_for_page
+
+    library = load_library(Path(__file__).resolve().parents[2] / "videos" / "manifest.toml")
+    http = requests.Session()
+    base = practice.base_url
+    fields = {"co_quan": "ubnd-xa", "ho_ten": "Nguyễn Văn A", "ngay_sinh": "1950-01-01", "dia_chi": "Thôn 1"}
+    pages = {
+        "home": http.get(base + "/", timeout=5),
+        "search": http.get(base + "/tim-kiem", params={"q": "khai sinh"}, timeout=5),
+        "procedure": http.get(base + "/thu-tuc/khai-sinh", timeout=5),
+        "login": http.get(base + "/dang-nhap", timeout=5),
+        "otp": http.post(base + "/dang-nhap", data={"so_dinh_danh": "001234567890", "mat_khau": "x"}, timeout=5),
+    }
+    http.post(base + "/dang-nhap/otp", data={"otp": "123456"}, timeout=5)
+    pages["form"] = http.get(base + "/nop-ho-so/khai-sinh", timeout=5)
+    pages["confirm"] = http.post(base + "/nop-ho-so/khai-sinh", data=fields, files={"tep": ("a.pdf", b"%PDF")}, timeout=5)
+    pages["success"] = http.post(base + "/ho-so/nop", data={"pid": "khai-sinh"}, timeout=5)
+    expected = {"home": "Mở Cổng Dịch vụ công", "search": "Tìm thủ tục", "procedure": 'Bấm "Nộp hồ sơ trực tuyến"',
+                "login": "Cách 1: số định danh, mật khẩu, OTP", "otp": "Cách 1: số định danh, mật khẩu, OTP",
+                "form": "Điền tờ khai", "confirm": "Điền tờ khai", "success": "Ghi lại mã hồ sơ"}
+    for name, response in pages.items():
+        title = re.search(r"<title>(.*)</title>", response.text).group(1)
+        ref = step_for_page(library, as_real_portal_url(response.url), title)
+        assert ref is not None, (name, response.url, title)
+        step = library.guide(ref.guide_id).steps[ref.step_index]
+        assert step.title == expected[name], (name, title)

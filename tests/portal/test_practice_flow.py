@@ -48,6 +48,13 @@ def test_practice_flow_end_to_end(qtbot, make_screen, new_session, practice):
     next_page(qtbot, screen, "document.getElementById('otp').value = '123456'; document.getElementById('otp-button').click()",
               "/nop-ho-so/khai-sinh")
 
+    # "Hướng dẫn" asks for the guide step of this page (as the real portal's address) and
+    # leaves the page as it is.
+    with qtbot.waitSignal(screen.help_requested, timeout=5000) as helped:
+        screen.help_button.click()
+    assert helped.args[0] == "https://dichvucong.gov.vn/nop-ho-so/khai-sinh"
+    assert helped.args[1].startswith("Tờ khai")
+
     js(qtbot, screen, "document.getElementById('co_quan').value = 'ubnd-xa';"
                       "document.getElementById('ho_ten').value = 'Nguyễn Thị Bình';"
                       "document.getElementById('ngay_sinh').value = '1952-03-04';"
