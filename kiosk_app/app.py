@@ -129,6 +129,18 @@ class Kiosk:
         log_event(log, "portal.ready", practice=practice_url is not None)
         return self.portal
 
+    def switch_session_to_practice(self) -> None:
+        """For the staff menu: the running session continues on the practice portal."""
+        from kiosk_app.portal.options import portal_options
+        from kiosk_app.practice.server import PracticePortal
+
+        portal = self.nav.screen("portal")
+        if getattr(self, "practice_portal", None) is None:
+            self.practice_portal = PracticePortal().start()
+        portal.switch_options(portal_options(self.config.portal, self.practice_portal.home_url))
+        if self.sessions.current is not None and portal.session is None:
+            portal.start_session(self.sessions.current)
+
     def _portal_help(self, url: str, title: str) -> None:
         # The guide step explaining this page, or the guide list; the portal keeps its page.
         if not self.guides.open_for_page(url, title):

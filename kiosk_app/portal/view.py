@@ -307,6 +307,17 @@ class PortalScreen(Screen):
         self.stack.setCurrentWidget(self.view_holder)
         self.load(home_url or self.options.home_url)
 
+    def switch_options(self, options: PortalOptions) -> None:
+        """Staff switch the running session to the practice portal (or back): the resident
+        starts over on a fresh profile, nothing of the other portal carried across."""
+        self.options = options
+        self.practice_badge.setVisible(options.practice)
+        session = self.session
+        if session is not None:
+            self.end_session()
+            self.start_session(session)
+            self._record("portal.switched", practice=options.practice)
+
     def end_session(self) -> None:
         """Stop the page, delete the view and page, then the profile: nothing of the resident left."""
         self._countdown.stop()

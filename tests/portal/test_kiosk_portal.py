@@ -78,3 +78,37 @@ def test_every_practice_page_has_its_guide_step(practice):
         assert ref is not None, (name, response.url, title)
         step = library.guide(ref.guide_id).steps[ref.step_index]
         assert step.title == expected[name], (name, title)
+
+
+def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site):
+    """In the real kiosk: the portal opens for a resident, staff switch it to practice, the
+    session's end destroys the profile."""
+    import dataclasses
+
+    from kiosk_app.app import Kiosk, Options
+    from tests.portal.conftest import Response
+
+    site.routes["/real"] = Response("<title>Cổng thật (thử)</title>real")
+    cfg = load_config()
+    cfg = dataclasses.replace(cfg, portal=dataclasses.replace(cfg.portal, start_url=site.url("/real"), practice="off"))
+    kiosk = Kiosk(cfg, kiosk_paths, Options(windowed=True))
+    qtbot.addWidget(kiosk.window)
+    kiosk.start()
+    try:
+        kiosk.start_resident_session()
+        kiosk.nav.go("portal")
+        portal = kiosk.nav.screen("portal")
+        qtbot.waitUntil(lambda: portal.page is not None and portal.page.title() == "Cổng thật (thử)", timeout=15000)
+        assert not portal.options.practice
+        with qtbot.waitSignal(portal.page_loaded, timeout=15000, check_params_cb=lambda u: "/real" not in u):
+            kiosk.switch_session_to_practice()
+        assert portal.options.practice and kiosk.sessions.current.mode == "practice"
+        with qtbot.waitSignal(kiosk.nav.changed, timeout=5000):
+            portal.menu_button.click()
+        assert kiosk.nav.current == "menu"
+        kiosk.nav.go("portal")  # back to the same page, nothing lost
+        assert portal.page is not None and portal.page.url().toString().startswith(kiosk.practice_portal.base_url)
+        kiosk.sessions.end("finished")
+        assert portal.profile is None and portal.page is None
+    finally:
+        kiosk.shutdown()

@@ -7,6 +7,7 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
+from tests.portal.conftest import Response
 from tests.portal.web import js, start
 
 
@@ -100,3 +101,23 @@ def test_dossier_code_kept_only_when_the_config_allows(qtbot, make_screen, new_s
         screen.reload()
     js(qtbot, screen, "1")
     assert len(session.named("portal.submitted")) == 1
+
+
+def test_staff_switch_a_session_to_practice(qtbot, make_screen, new_session, practice, site):
+    from kiosk_app.portal.options import PortalOptions
+    from kiosk_app.portal.rules import PortalRules, navigation_decision
+
+    site.routes["/real"] = Response("<title>Thật</title>")
+    screen = make_screen(home_url=site.url("/real"), rules=PortalRules.from_lists([site.origin]))
+    session = new_session()
+    start(qtbot, screen, session)
+    old_profile = screen.profile
+    assert screen.practice_badge.isHidden()
+    practice_options = PortalOptions(practice.home_url, PortalRules.from_lists([practice.origin]), practice=True)
+    with qtbot.waitSignal(screen.page_loaded, timeout=10000, check_params_cb=lambda u: u.startswith(practice.base_url)):
+        screen.switch_options(practice_options)
+    assert screen.profile is not old_profile
+    assert not screen.practice_badge.isHidden()
+    assert session.fields["mode"] == "practice"
+    assert session.named("portal.switched") == [{"practice": True}]
+    assert not navigation_decision(site.url("/real"), screen.profile.rules).allowed
