@@ -77,3 +77,16 @@ def test_page_that_never_finishes_loading_is_stopped(qtbot, make_screen, new_ses
     finally:
         release.set()
     assert {"what": "load-timeout", "detail": site.url("/hang")} in session.named("portal.refused")
+
+
+def test_redirect_loop_ends_on_the_kiosk_page_not_a_freeze(qtbot, make_screen, new_session, site):
+    site.routes["/loop"] = Response("", 302, {"Location": "/loop"})
+    site.routes["/fine"] = Response("<title>Ổn</title>")
+    screen = make_screen(home_url=site.url("/fine"))
+    session = new_session()
+    start(qtbot, screen, session)
+    with qtbot.waitSignal(screen.message_shown, timeout=15000, check_params_cb=lambda kind: kind == "failed"):
+        screen.load(site.url("/loop"))
+    with qtbot.waitSignal(screen.page_loaded, timeout=10000):
+        screen.panel.secondary.click()  # "Quay lại trang trước"
+    assert screen.page.title() == "Ổn"
