@@ -72,7 +72,7 @@ STYLE = """
     border: 3px solid #ffffff; border-radius: 10px; padding: 6px 14px; }
 #portalBar QPushButton:pressed { background: #ffd400; }
 #portalBar #portalMenu { background: #ffd400; border-color: #ffd400; color: #000000; }
-#portalTitle { color: #ffffff; font-size: 22px; padding: 0 12px; }
+#portalTitle { color: #ffffff; background: #0d3b66; font-size: 20px; padding: 0 16px 4px 16px; }
 #practiceBadge { background: #ffd400; color: #000000; font-size: 20px; font-weight: bold; padding: 8px 12px;
     border-radius: 8px; }
 #portalProgress { border: none; background: #0d3b66; }
@@ -207,12 +207,15 @@ class PortalScreen(Screen):
         self.practice_badge.setVisible(self.options.practice)
         for w in (self.back_button, self.home_button, self.reload_button):
             bar_layout.addWidget(w)
-        bar_layout.addWidget(self.title_label, 1)
+        bar_layout.addStretch(1)
         bar_layout.addWidget(self.practice_badge)
         bar_layout.addWidget(self.keyboard_button)
         bar_layout.addWidget(self.help_button)
         bar_layout.addWidget(self.menu_button)
         root.addWidget(bar)
+        # The page's title on its own line: the bar has no room left for long titles.
+        self.title_label.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        root.addWidget(self.title_label)
         self.progress = QProgressBar()
         self.progress.setObjectName("portalProgress")
         self.progress.setTextVisible(False)
