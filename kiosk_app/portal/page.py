@@ -60,6 +60,11 @@ TEXT_FOCUS_SCRIPT = """
   }
   document.addEventListener("focusin", e => console.info(isText(e.target) ? "%s:on" : "%s:off"), true);
   document.addEventListener("focusout", () => console.info("%s:off"), true);
+  // The keyboard takes room from the page: keep the field being typed in sight.
+  window.addEventListener("resize", () => {
+    const el = document.activeElement;
+    if (isText(el)) el.scrollIntoView({block: "center"});
+  });
 })();
 """
 TEXT_FOCUS_MARK = "kiosk-text-focus-" + "7f3a"

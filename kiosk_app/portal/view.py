@@ -388,11 +388,7 @@ class PortalScreen(Screen):
         self.keyboard.reset()
         if on == self.keyboard.isVisible():
             return
-        self.keyboard.setVisible(on)
-        if on and self.page is not None:
-            # After the page has shrunk, bring the focused field into sight.
-            QTimer.singleShot(50, self, lambda: self.page and self.page.runJavaScript(
-                "document.activeElement && document.activeElement.scrollIntoView({block: 'center'})"))
+        self.keyboard.setVisible(on)  # the page shrinks; its resize handler keeps the field in sight
 
     def _help(self) -> None:
         if self.page is not None:

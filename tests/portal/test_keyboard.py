@@ -35,8 +35,11 @@ def test_keyboard_appears_on_a_text_field_and_types_vietnamese(qtbot, make_scree
         keys[name].click()
     qtbot.waitUntil(lambda: js(qtbot, screen, "document.getElementById('mat_khau').value") == "Nguyễn", timeout=5000)
     # The field stays in sight above the keyboard.
-    bottom = js(qtbot, screen, "document.getElementById('mat_khau').getBoundingClientRect().bottom")
-    assert 0 < bottom * screen.page.zoomFactor() <= screen.view.height()
+    def field_in_sight():
+        bottom = js(qtbot, screen, "document.getElementById('mat_khau').getBoundingClientRect().bottom")
+        return 0 < bottom * screen.page.zoomFactor() <= screen.view.height()
+
+    qtbot.waitUntil(field_in_sight, timeout=5000)
     keys["backspace"].click()
     qtbot.waitUntil(lambda: js(qtbot, screen, "document.getElementById('mat_khau').value") == "Nguyễ", timeout=5000)
     with qtbot.waitSignal(screen.page.text_focus, timeout=10000, check_params_cb=lambda on: not on):
