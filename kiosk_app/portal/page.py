@@ -13,6 +13,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission, QWebEn
 from kiosk_app.portal.rules import (
     RateLimiter,
     files_matching_accept,
+    session_files,
     navigation_decision,
     permission_decision,
     redact_url,
@@ -194,13 +195,9 @@ class KioskPage(QWebEnginePage):
         log.debug("page console: %s", message[:200])
 
     def session_files_for(self, accepted: list[str]) -> list[Path]:
-        folder = self.session_folder()
-        if folder is None or not folder.is_dir():
-            return []
-        files = sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
-                       key=lambda p: p.stat().st_mtime)
-        names = files_matching_accept([p.name for p in files], accepted)
-        return [folder / n for n in names]
+        files = session_files(self.session_folder())
+        names = set(files_matching_accept([str(p) for p in files], accepted))
+        return [p for p in files if str(p) in names]
 
     def chooseFiles(self, mode, old_files: list[str], accepted: list[str]) -> list[str]:  # noqa: N802
         """The page's file picker: only this session's files, never the computer's folders."""

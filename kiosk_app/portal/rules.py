@@ -6,7 +6,7 @@ import fnmatch
 import mimetypes
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from urllib.parse import urlsplit, urlunsplit
 
 # Hosts of the National Public Service Portal and its sign-on pages (DOMAIN.md). Seen in public
@@ -218,6 +218,15 @@ def download_name_in(folder_names: set[str], name: str) -> str:
     while f"{stem} ({n}){suffix}" in folder_names:
         n += 1
     return f"{stem} ({n}){suffix}"
+
+
+def session_files(folder: Path | None) -> list[Path]:
+    """The session's own files (scans, downloads), in subfolders too; hidden ones left out."""
+    if folder is None or not folder.is_dir():
+        return []
+    found = [p for p in folder.rglob("*")
+             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 
 def files_matching_accept(names: list[str], accept: list[str]) -> list[str]:

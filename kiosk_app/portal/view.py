@@ -40,6 +40,7 @@ from kiosk_app.portal.rules import (
     redact_url,
     retry_delay_s,
     safe_download_name,
+    session_files,
     url_may_be_submission,
 )
 from kiosk_app.shell.widgets import Screen
@@ -549,7 +550,7 @@ class PortalScreen(Screen):
     def _download_requested(self, download: QWebEngineDownloadRequest) -> None:
         folder = self.session.work_dir if self.session else None
         name = safe_download_name(download.suggestedFileName() or download.downloadFileName())
-        used = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder and folder.is_dir() else 0
+        used = sum(p.stat().st_size for p in session_files(folder))
         decision = download_decision(name, download.mimeType(), download.totalBytes(), self.options.rules, used)
         if folder is None or not decision.allowed:
             download.cancel()
