@@ -1,0 +1,3 @@
+"""The commune self-filing kiosk."""
+
+__version__ = "0.1.0"

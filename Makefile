@@ -1,0 +1,35 @@
+# Two commands: `make run` installs everything and starts the kiosk; `make test` installs the
+# same and runs the whole test suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DATA_DIR ?= .data
+KIOSK_ARGS ?= --windowed
+
+.PHONY: run run-fullscreen test system venv bench clean
+
+system:
+	./installer/install-system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: system $(VENV)/.installed
+
+run: venv
+	$(VENV)/bin/kiosk --data-dir $(DATA_DIR) $(KIOSK_ARGS)
+
+run-fullscreen: KIOSK_ARGS =
+run-fullscreen: run
+
+test: venv
+	$(PY) -m pytest
+
+bench: venv
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(DATA_DIR) .pytest_cache

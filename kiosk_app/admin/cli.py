@@ -1,0 +1,90 @@
+"""`kiosk-admin`: the administrator's command line (check the kiosk, set the admin PIN)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from kiosk_app.admin import checks
+from kiosk_app.admin.pin import ADMIN_PIN_SETTING, hash_pin, valid_pin
+from kiosk_app.paths import KioskPaths, default_config_file, default_data_dir
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, help="the kiosk's data directory")
+    p.add_argument("--config", type=Path, help="the kiosk's own settings file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-admin", description="Administer the commune kiosk.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate the config and report what the kiosk finds")
+    _common(check)
+    pin = sub.add_parser("set-admin-pin", help="set the PIN that opens the staff menu")
+    _common(pin)
+    pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    return parser
+
+
+def _paths(args) -> KioskPaths:
+    return KioskPaths(args.data_dir or default_data_dir())
+
+
+def _config_file(args) -> Path | None:
+    if args.config:
+        return args.config
+    return default_config_file() if default_config_file().exists() else None
+
+
+def cmd_check(args) -> int:
+    report = checks.run_checks(_paths(args), _config_file(args))
+    for item in report:
+        print(f"{'OK  ' if item.ok else 'FAIL'} {item.name}: {item.detail}")
+    failed = [i for i in report if not i.ok]
+    print(f"{len(report) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def cmd_set_admin_pin(args) -> int:
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("New admin PIN (4-12 digits): ")
+        if getpass.getpass("Repeat it: ") != pin:
+            print("The two PINs differ; nothing changed.", file=sys.stderr)
+            return 1
+    if not valid_pin(pin):
+        print("A PIN is 4 to 12 digits; nothing changed.", file=sys.stderr)
+        return 1
+    paths = _paths(args)
+    try:
+        paths.ensure()
+    except OSError as exc:
+        print(f"Cannot write the data directory {paths.data_dir}: {exc}", file=sys.stderr)
+        return 1
+    from kiosk_app.storage.session_store import SessionStore
+
+    store, problem = SessionStore.open(paths.db_file, paths.backups_dir)
+    if not store.available:
+        print(f"Cannot open the database: {problem}", file=sys.stderr)
+        return 1
+    ok = store.set_setting(ADMIN_PIN_SETTING, hash_pin(pin))
+    store.close()
+    if not ok:
+        print("Could not save the PIN (database not writable).", file=sys.stderr)
+        return 1
+    print(f"Admin PIN saved (hashed) in {paths.db_file}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return {"check": cmd_check, "set-admin-pin": cmd_set_admin_pin}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

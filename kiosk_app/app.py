@@ -1,0 +1,292 @@
+"""The composition root: builds every service once, in a fixed order, and hands it down."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from kiosk_app.admin.auth import StaffAuth
+from kiosk_app.config import ConfigError, KioskConfig, load_config
+from kiosk_app.logs import log_event
+from kiosk_app.paths import KioskPaths
+from kiosk_app.session.idle import IdleWatcher
+from kiosk_app.session.manager import SessionManager
+from kiosk_app.shell import theme
+from kiosk_app.shell.screens.home import HomeScreen
+from kiosk_app.shell.screens.menu import MenuScreen
+from kiosk_app.shell.screens.overlays import IdleOverlay
+from kiosk_app.shell.screens.placeholder import PlaceholderScreen
+from kiosk_app.shell.screens.staff import StaffMenuScreen, StaffPinScreen
+from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
+from kiosk_app.shell.widgets import ConfirmOverlay
+from kiosk_app.shell.window import KioskWindow, LockdownFilter
+from kiosk_app.storage.session_store import SessionStore
+from kiosk_app.strings import common as T
+
+log = logging.getLogger("kiosk.app")
+
+RESIDENT_SCREENS = ("guides", "scan", "portal")
+START_SCREENS = ("home", "menu") + RESIDENT_SCREENS
+STAFF_SCREENS = ("staff_pin", "staff_menu")
+FLUSH_INTERVAL_MS = 15_000
+
+
+@dataclass(frozen=True)
+class Options:
+    windowed: bool = False
+    start_screen: str = "home"
+
+
+def prepare_qt() -> None:
+    """Settings Qt needs before the QApplication exists."""
+    # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium's sandbox refuses to run as root (containers, test machines); an installed
+        # kiosk runs as its own unprivileged user and keeps the sandbox.
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+class Kiosk:
+    """Every service of a running kiosk, built once."""
+
+    def __init__(self, config: KioskConfig, paths: KioskPaths, options: Options):
+        self.config, self.paths, self.options = config, paths, options
+        self.store, db_problem = SessionStore.open(paths.db_file, paths.backups_dir)
+        self.db_problem = db_problem
+        self.sessions = SessionManager(self.store, paths, config.kiosk.id)
+        self.auth = StaffAuth(self.store, config.staff.failed_pin_limit, config.staff.lockout_s)
+        self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
+        QApplication.instance().installEventFilter(self.idle)
+
+        self.window = KioskWindow(windowed=options.windowed)
+        self.nav = self.window.nav
+        self.lockdown = LockdownFilter(self.window)
+        QApplication.instance().installEventFilter(self.lockdown)
+        self._build_screens()
+        self._wire()
+
+        self.sessions.add_wipe_step("screens", self._reset_screens)
+        self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
+
+        self._flush_timer = QTimer(self.window)
+        self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
+        self._flush_timer.timeout.connect(self._flush)
+        self._flush_timer.start()
+
+    # ------------------------------------------------------------ building
+
+    def _build_screens(self) -> None:
+        nav = self.nav
+        self.home = HomeScreen(self.config.kiosk.commune)
+        self.menu = MenuScreen()
+        nav.add(self.home)
+        nav.add(self.menu)
+        titles = {"guides": T.MENU_GUIDES, "scan": T.MENU_SCAN, "portal": T.MENU_PORTAL}
+        for name in RESIDENT_SCREENS:
+            placeholder = PlaceholderScreen(name, titles[name])
+            placeholder.back.connect(lambda: nav.go("menu"))
+            nav.add(placeholder)
+        self.staff_pin = StaffPinScreen(self.auth)
+        info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,
+                                         data_dir=self.paths.data_dir)
+        self.staff_menu = StaffMenuScreen(info)
+        nav.add(self.staff_pin)
+        nav.add(self.staff_menu)
+        self.idle_overlay = IdleOverlay(self.window)
+        self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
+                                          T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
+
+    def _wire(self) -> None:
+        nav, sessions, idle = self.nav, self.sessions, self.idle
+        self.home.start_requested.connect(self.start_resident_session)
+        self.menu.chosen.connect(nav.go)
+        self.menu.end_requested.connect(self.end_confirm.open)
+        self.end_confirm.accepted.connect(lambda: sessions.end("finished"))
+        sessions.started.connect(lambda _s: idle.start())
+        sessions.ended.connect(self._after_session)
+        idle.warning.connect(self.idle_overlay.open)
+        idle.countdown.connect(self.idle_overlay.set_seconds)
+        idle.resumed.connect(self.idle_overlay.hide)
+        idle.expired.connect(self._on_idle_expired)
+        self.idle_overlay.continued.connect(idle.poke)
+        self.window.staff_requested.connect(self._open_staff)
+        self.staff_pin.accepted.connect(self._staff_accepted)
+        self.staff_pin.cancelled.connect(self._leave_staff)
+        self.staff_menu.back.connect(self._leave_staff)
+        self.staff_menu.end_session.connect(lambda: sessions.end("staff"))
+        self.staff_menu.exit_app.connect(self.quit)
+
+    # ------------------------------------------------------------ behaviour
+
+    def problems(self) -> list[str]:
+        """What staff should know about, in Vietnamese."""
+        found = []
+        if self.db_problem and self.store.available and "moved" in self.db_problem:
+            found.append(T.PROBLEM_DB_CORRUPT)
+        if not self.store.available or self.store.pending:
+            found.append(T.PROBLEM_DB)
+        if self.store.available and not self.auth.pin_is_set():
+            found.append(T.PROBLEM_NO_ADMIN_PIN)
+        return found
+
+    def start_resident_session(self) -> None:
+        if self.sessions.current is None:
+            self.sessions.start("resident")
+        self.nav.go("menu")
+
+    def _after_session(self, _sid: str, _reason: str) -> None:
+        self.idle.stop()
+        self.idle_overlay.hide()
+        self.end_confirm.hide()
+        self.home.show_notice(self.problems())
+        self.nav.go("home")
+
+    def _on_idle_expired(self) -> None:
+        self.idle_overlay.hide()
+        if self.sessions.current is not None:
+            self.sessions.end("timeout")
+        else:
+            self.nav.go("home")
+
+    def _reset_screens(self, _session) -> None:
+        for screen in self.nav.screens():
+            screen.reset()
+
+    def _open_staff(self) -> None:
+        if self.nav.current in STAFF_SCREENS:
+            return
+        self._return_to = self.nav.current or "home"
+        self.idle_overlay.hide()
+        self.end_confirm.hide()
+        self.idle.start()  # staff screens time out too: nobody leaves them open by mistake
+        self.nav.go("staff_pin")
+
+    def _staff_accepted(self, _role: str) -> None:
+        self.staff_menu.set_state(self.problems(), self.sessions.current is not None)
+        self.nav.go("staff_menu")
+
+    def _leave_staff(self) -> None:
+        target = getattr(self, "_return_to", "home")
+        if self.sessions.current is None:
+            self.idle.stop()
+            target = "home"
+        self.nav.go(target)
+
+    def _flush(self) -> None:
+        if self.store.pending or not self.store.available:
+            self.store.flush()
+
+    # ------------------------------------------------------------ start and stop
+
+    def start(self) -> None:
+        interrupted = self.sessions.recover_interrupted()
+        if self.db_problem:
+            log_event(log, "storage.problem", level=logging.ERROR, problem=self.db_problem)
+        self.home.show_notice(self.problems())
+        self.window.present()
+        screen = self.options.start_screen
+        if screen == "home":
+            self.nav.go("home")
+        else:
+            self.sessions.start("demo")
+            self.nav.go(screen)
+        QTimer.singleShot(0, lambda: log_event(
+            log, "app.ready", screen=self.nav.current, data_dir=str(self.paths.data_dir),
+            interrupted=len(interrupted)))
+
+    def quit(self) -> None:
+        self.window.allow_close = True
+        QApplication.instance().quit()
+
+    def shutdown(self) -> None:
+        if self.sessions.current is not None:
+            self.sessions.end("shutdown")
+        self.store.close()
+        app = QApplication.instance()
+        app.removeEventFilter(self.idle)
+        app.removeEventFilter(self.lockdown)
+        self.idle.stop()
+        self._flush_timer.stop()
+        self.window.allow_close = True
+        self.window.close()
+
+
+# ---------------------------------------------------------------- running
+
+
+def _install_signal_handlers(app: QApplication) -> QTimer:
+    # Python handles signals only between bytecodes; a light timer gives it the chance.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.exit(0))  # exit(), unlike quit(), asks no window
+    timer = QTimer()
+    timer.start(300)
+    timer.timeout.connect(lambda: None)
+    return timer
+
+
+def run(paths: KioskPaths, config_file: Path | None, options: Options) -> int:
+    prepare_qt()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("kiosk")
+    families = theme.load_fonts()
+    log_event(log, "app.fonts", families=families)
+    _keepalive = _install_signal_handlers(app)
+    state: dict = {}
+
+    def boot() -> None:
+        try:
+            config = load_config(config_file)
+        except ConfigError as exc:
+            log_event(log, "app.config_error", level=logging.ERROR, error=str(exc), file=exc.file,
+                      key=exc.key)
+            print(str(exc), file=sys.stderr)
+            return show_problem(T.STARTUP_CONFIG, str(exc), 1.0, options)
+        metrics = theme.metrics_for_app(config.ui.font_scale)
+        app.setFont(theme.app_font(metrics))
+        app.setStyleSheet(theme.stylesheet(metrics))
+        try:
+            paths.ensure()
+        except OSError as exc:
+            log_event(log, "app.data_dir_error", level=logging.ERROR, error=str(exc))
+            print(f"Cannot write the data directory {paths.data_dir}: {exc}", file=sys.stderr)
+            return show_problem(T.STARTUP_DATA_DIR.format(data_dir=paths.data_dir), str(exc), 1.0, options)
+        kiosk = Kiosk(config, paths, options)
+        state["kiosk"] = kiosk
+        kiosk.start()
+
+    def show_problem(summary: str, detail: str, scale: float, opts: Options) -> None:
+        metrics = theme.metrics_for_app(scale)
+        app.setFont(theme.app_font(metrics))
+        app.setStyleSheet(theme.stylesheet(metrics))
+        old = state.pop("problem", None)
+        screen = StartupProblemScreen(summary, detail)
+        state["problem"] = screen
+        screen.retry.connect(lambda: (screen.hide(), screen.deleteLater(), boot()))
+        if old is not None:
+            old.deleteLater()
+        if opts.windowed:
+            screen.resize(1366, 768)
+            screen.show()
+        else:
+            screen.setWindowFlags(Qt.WindowType.FramelessWindowHint)
+            screen.showFullScreen()
+        log_event(log, "app.problem_shown", summary=summary)
+
+    boot()
+    code = app.exec()
+    kiosk = state.get("kiosk")
+    if kiosk is not None:
+        kiosk.shutdown()
+    log_event(log, "app.exit", code=code)
+    del _keepalive
+    return code
+

@@ -1,0 +1,1 @@
+"""Resident sessions: lifecycle, idle countdown, and the wipe that ends every session."""

@@ -1,0 +1,1 @@
+"""The fullscreen window the resident cannot leave: screens, navigation, lockdown, theme."""

@@ -1,0 +1,34 @@
+"""Overlays over any screen: the idle countdown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from kiosk_app.shell.widgets import Overlay, button, label
+from kiosk_app.strings import common as T
+
+
+class IdleOverlay(Overlay):
+    """'Bạn còn ở đó không?' with a big 'Tiếp tục'; a touch anywhere also continues."""
+
+    continued = Signal()
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent, "idle")
+        self.body.addWidget(label(T.IDLE_QUESTION, "huge"))
+        self.seconds = label("", "title")
+        self.seconds.setObjectName("IdleSeconds")
+        self.body.addWidget(self.seconds)
+        self.continue_button = button(T.IDLE_CONTINUE, "primary", self._continue, name="idleContinue")
+        self.body.addWidget(self.continue_button)
+
+    def set_seconds(self, seconds: int) -> None:
+        self.seconds.setText(T.IDLE_EXPLAIN.format(seconds=seconds))
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._continue()
+
+    def _continue(self) -> None:
+        self.hide()
+        self.continued.emit()

@@ -1,0 +1,111 @@
+"""The hidden staff entry: a PIN pad, then the staff menu."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
+
+from kiosk_app.admin.auth import StaffAuth
+from kiosk_app.shell.widgets import Screen, button, label
+from kiosk_app.strings import common as T
+
+
+class StaffPinScreen(Screen):
+    name = "staff_pin"
+    accepted = Signal(str)  # role
+    cancelled = Signal()
+
+    def __init__(self, auth: StaffAuth):
+        super().__init__()
+        self._auth = auth
+        box = QVBoxLayout(self)
+        box.setContentsMargins(60, 30, 60, 30)
+        box.addWidget(label(T.STAFF_PIN_TITLE, "huge"))
+        self.message = label(T.STAFF_PIN_PROMPT, "title")
+        self.message.setObjectName("StaffPinMessage")
+        box.addWidget(self.message)
+        self.field = QLineEdit()
+        self.field.setObjectName("StaffPinField")
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.field.setMaxLength(12)
+        self.field.setMaximumWidth(420)
+        self.field.returnPressed.connect(self._submit)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.field)
+        row.addStretch(1)
+        box.addLayout(row)
+        pad = QGridLayout()
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", T.STAFF_PIN_CLEAR, "0", T.STAFF_PIN_OK]
+        for i, key in enumerate(keys):
+            if key == T.STAFF_PIN_CLEAR:
+                b = button(key, "key", self.field.clear, name="pinClear")
+            elif key == T.STAFF_PIN_OK:
+                b = button(key, "primary", self._submit, name="pinOk")
+            else:
+                b = button(key, "key", lambda k=key: self.field.insert(k), name=f"pin{key}")
+            pad.addWidget(b, i // 3, i % 3)
+        padrow = QHBoxLayout()
+        padrow.addStretch(1)
+        padrow.addLayout(pad, 2)
+        padrow.addStretch(1)
+        box.addLayout(padrow, 1)
+        box.addWidget(button(T.STAFF_CANCEL, "", self._cancel, name="pinCancel"))
+
+    def entered(self) -> None:
+        self.field.clear()
+        if not self._auth.pin_is_set():
+            self.message.setText(T.STAFF_PIN_NOT_SET)
+        elif locked := self._auth.locked_for():
+            self.message.setText(T.STAFF_PIN_LOCKED.format(minutes=math.ceil(locked / 60)))
+        else:
+            self.message.setText(T.STAFF_PIN_PROMPT)
+
+    def _submit(self) -> None:
+        result = self._auth.check(self.field.text())
+        self.field.clear()
+        if result.ok:
+            self.accepted.emit(result.role)
+        elif result.not_set:
+            self.message.setText(T.STAFF_PIN_NOT_SET)
+        elif result.locked_for_s:
+            self.message.setText(T.STAFF_PIN_LOCKED.format(minutes=math.ceil(result.locked_for_s / 60)))
+        else:
+            self.message.setText(T.STAFF_PIN_WRONG.format(left=result.attempts_left))
+
+    def _cancel(self) -> None:
+        self.field.clear()
+        self.cancelled.emit()
+
+    def reset(self) -> None:
+        self.field.clear()
+
+
+class StaffMenuScreen(Screen):
+    name = "staff_menu"
+    end_session = Signal()
+    exit_app = Signal()
+    back = Signal()
+
+    def __init__(self, info: str):
+        super().__init__()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(60, 40, 60, 40)
+        box.setSpacing(20)
+        box.addWidget(label(T.STAFF_MENU_TITLE, "huge"))
+        box.addWidget(label(info, "muted"))
+        self.health = label(T.STAFF_HEALTH_OK, "notice")
+        self.health.setObjectName("StaffHealth")
+        box.addWidget(self.health)
+        box.addStretch(1)
+        self.end_button = button(T.STAFF_END_SESSION, "primary", self.end_session.emit, name="staffEnd")
+        box.addWidget(self.end_button)
+        box.addWidget(button(T.STAFF_EXIT_APP, "danger", self.exit_app.emit, name="staffExit"))
+        box.addWidget(button(T.STAFF_BACK, "", self.back.emit, name="staffBack"))
+
+    def set_state(self, problems: list[str], session_running: bool) -> None:
+        self.health.setText("\n".join(problems) if problems else T.STAFF_HEALTH_OK)
+        self.end_button.setVisible(session_running)

@@ -1,0 +1,123 @@
+"""The session log: the only code that writes sessions, events and settings.
+
+Writes that fail (database locked, disk full, file gone) are kept in memory in order and written
+when the database works again; only past MAX_PENDING are they dropped, and the loss is logged.
+A resident's session never stops because the database cannot be written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections import deque
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlite_utils import Database
+
+from kiosk_app.logs import log_event
+from kiosk_app.storage.database import open_database
+
+log = logging.getLogger("kiosk.storage")
+
+MAX_PENDING = 20_000
+Write = Callable[[Database], None]
+
+
+class SessionStore:
+    def __init__(self, db: Database | None, reopen: Callable[[], Database | None] | None = None):
+        self._db = db
+        self._reopen = reopen
+        self._pending: deque[Write] = deque()
+        self.dropped = 0
+
+    @classmethod
+    def open(cls, path: Path, backups_dir: Path) -> tuple["SessionStore", str | None]:
+        opened = open_database(path, backups_dir)
+        store = cls(opened.db, reopen=lambda: open_database(path, backups_dir).db)
+        return store, opened.problem
+
+    # ------------------------------------------------------------ writing
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    @property
+    def available(self) -> bool:
+        return self._db is not None
+
+    def _write(self, op: Write) -> bool:
+        if len(self._pending) >= MAX_PENDING:
+            self._pending.popleft()
+            self.dropped += 1
+            if self.dropped == 1 or self.dropped % 1000 == 0:
+                log_event(log, "storage.dropped", level=logging.ERROR, dropped=self.dropped)
+        self._pending.append(op)
+        return self.flush()
+
+    def flush(self) -> bool:
+        """Write what is pending, in order; True when nothing is left."""
+        if self._db is None and self._reopen is not None:
+            self._db = self._reopen()
+            if self._db is not None:
+                log_event(log, "storage.recovered", pending=len(self._pending))
+        if self._db is None:
+            return False
+        try:
+            with self._db.conn:
+                while self._pending:
+                    self._pending[0](self._db)
+                    self._pending.popleft()
+            return True
+        except sqlite3.Error as exc:
+            # The transaction rolled back; everything not yet committed stays pending.
+            log_event(log, "storage.write_failed", level=logging.WARNING, error=str(exc),
+                      pending=len(self._pending))
+            return False
+
+    def open_session(self, row: dict[str, Any]) -> bool:
+        return self._write(lambda db: db["sessions"].insert(row))
+
+    def update_session(self, session_id: str, **fields: Any) -> bool:
+        return self._write(lambda db: db["sessions"].update(session_id, fields))
+
+    def add_event(self, session_id: str | None, ts: str, event: str, data: dict[str, Any]) -> bool:
+        payload = json.dumps(data, ensure_ascii=False, default=str)
+        return self._write(lambda db: db["events"].insert(
+            {"session_id": session_id, "ts": ts, "event": event, "data": payload}))
+
+    def close_interrupted(self, ended_at: str) -> list[str]:
+        """Close sessions left open by a crash or power cut; returns their ids."""
+        if self._db is None:
+            return []
+        try:
+            ids = [r[0] for r in self._db.execute("SELECT id FROM sessions WHERE ended_at IS NULL")]
+        except sqlite3.Error as exc:
+            log_event(log, "storage.read_failed", level=logging.WARNING, error=str(exc))
+            return []
+        for sid in ids:
+            self.update_session(sid, ended_at=ended_at, end_reason="interrupted")
+        return ids
+
+    def set_setting(self, key: str, value: str) -> bool:
+        return self._write(lambda db: db["settings"].upsert({"key": key, "value": value}, pk="key"))
+
+    # ------------------------------------------------------------ reading
+
+    def get_setting(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self.flush()
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None
+            self._reopen = None

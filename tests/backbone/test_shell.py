@@ -1,0 +1,227 @@
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from kiosk_app.admin.pin import ADMIN_PIN_SETTING, hash_pin
+from kiosk_app.shell.theme import Metrics
+from kiosk_app.shell.widgets import Screen
+from kiosk_app.shell.window import is_escape_key, staff_corner_tapped
+from kiosk_app.strings import common as T
+
+K, M = Qt.Key, Qt.KeyboardModifier
+
+
+def click(qtbot, root, name):
+    widget = root.findChild(QPushButton, name)
+    assert widget is not None, f"no button {name}"
+    assert widget.isVisible(), f"button {name} is not visible"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def db_session(kiosk, sid):
+    return kiosk.store._db["sessions"].get(sid)
+
+
+def test_touching_home_starts_a_session_and_opens_the_menu(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    assert kiosk.nav.current == "home" and kiosk.sessions.current is None
+    with qtbot.waitSignal(kiosk.sessions.started):
+        qtbot.mouseClick(kiosk.home, Qt.MouseButton.LeftButton)
+    assert kiosk.nav.current == "menu"
+    assert db_session(kiosk, kiosk.sessions.current.id)["start_kind"] == "resident"
+
+
+@pytest.mark.parametrize("tile", ["guides", "scan", "portal"])
+def test_menu_tiles_lead_to_their_screen_and_back(make_kiosk, qtbot, tile):
+    kiosk = make_kiosk(start_screen="menu")
+    click(qtbot, kiosk.window, f"menu_{tile}")
+    assert kiosk.nav.current == tile
+    if kiosk.nav.screen(tile).findChild(QPushButton, "placeholderBack"):
+        click(qtbot, kiosk.nav.screen(tile), "placeholderBack")
+        assert kiosk.nav.current == "menu"
+
+
+def test_end_asks_first_then_wipes_and_returns_home(make_kiosk, qtbot):
+    kiosk = make_kiosk(start_screen="menu")
+    session = kiosk.sessions.current
+    (session.work_dir / "giay-khai-sinh.pdf").write_bytes(b"%PDF-")
+    QGuiApplication.clipboard().setText("079123456789")
+    click(qtbot, kiosk.window, "menu_end")
+    assert kiosk.end_confirm.isVisible()
+    click(qtbot, kiosk.window, "endConfirmNo")
+    assert kiosk.sessions.current is session and kiosk.nav.current == "menu"
+    click(qtbot, kiosk.window, "menu_end")
+    with qtbot.waitSignal(kiosk.sessions.ended) as ended:
+        click(qtbot, kiosk.window, "endConfirmYes")
+    assert ended.args == [session.id, "finished"]
+    assert kiosk.nav.current == "home"
+    assert not session.work_dir.exists()
+    assert QGuiApplication.clipboard().text() == ""
+    assert db_session(kiosk, session.id)["end_reason"] == "finished"
+
+
+def test_idle_session_shows_countdown_then_ends_as_timeout(make_kiosk, qtbot):
+    kiosk = make_kiosk(idle_timeout_s=0.3, countdown_s=0.6, start_screen="menu")
+    session = kiosk.sessions.current
+    with qtbot.waitSignal(kiosk.idle.warning, timeout=5000):
+        pass
+    assert kiosk.idle_overlay.isVisible()
+    qtbot.waitUntil(lambda: "giây" in kiosk.idle_overlay.seconds.text())
+    with qtbot.waitSignal(kiosk.sessions.ended, timeout=5000) as ended:
+        pass
+    assert ended.args == [session.id, "timeout"]
+    assert kiosk.nav.current == "home" and not kiosk.idle_overlay.isVisible()
+    assert db_session(kiosk, session.id)["end_reason"] == "timeout"
+
+
+def test_continue_on_the_countdown_keeps_the_session(make_kiosk, qtbot):
+    kiosk = make_kiosk(idle_timeout_s=0.3, countdown_s=30, start_screen="menu")
+    session = kiosk.sessions.current
+    with qtbot.waitSignal(kiosk.idle.warning, timeout=5000):
+        pass
+    with qtbot.waitSignal(kiosk.idle.resumed):
+        click(qtbot, kiosk.window, "idleContinue")
+    assert not kiosk.idle_overlay.isVisible()
+    assert kiosk.sessions.current is session
+
+
+class KeyProbe(Screen):
+    name = "probe"
+
+    def __init__(self):
+        super().__init__()
+        self.keys = []
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def keyPressEvent(self, event):  # noqa: N802
+        if event.key() not in (K.Key_Control, K.Key_Alt, K.Key_Shift):
+            self.keys.append((event.key(), event.modifiers()))
+
+
+@pytest.mark.parametrize("key, mods", [
+    (K.Key_Escape, M.NoModifier), (K.Key_F4, M.AltModifier), (K.Key_W, M.ControlModifier),
+    (K.Key_Q, M.ControlModifier), (K.Key_F11, M.NoModifier), (K.Key_I, M.ControlModifier | M.ShiftModifier),
+    (K.Key_P, M.ControlModifier),
+])
+def test_escape_keys_never_reach_the_screens(make_kiosk, qtbot, key, mods):
+    kiosk = make_kiosk()
+    probe = KeyProbe()
+    kiosk.nav.add(probe)
+    kiosk.nav.go("probe")
+    probe.setFocus()
+    QTest.keyClick(probe, K.Key_A)
+    QTest.keyClick(probe, key, mods)
+    assert probe.keys == [(K.Key_A, M.NoModifier)]
+    assert kiosk.window.isVisible()
+
+
+def test_ordinary_typing_is_not_an_escape_key():
+    assert not is_escape_key(K.Key_A, M.NoModifier)
+    assert not is_escape_key(K.Key_V, M.ControlModifier)  # paste into a portal field
+    assert not is_escape_key(K.Key_Backspace, M.NoModifier)
+
+
+def test_close_requests_are_ignored(make_kiosk):
+    kiosk = make_kiosk()
+    assert kiosk.window.close() is False
+    assert kiosk.window.isVisible()
+
+
+def test_corner_taps_must_be_quick_and_many():
+    hit, taps = False, []
+    for t in (0.0, 0.5, 1.0, 1.5):
+        hit, taps = staff_corner_tapped(taps, t)
+        assert not hit
+    hit, taps = staff_corner_tapped(taps, 2.0)
+    assert hit and taps == []
+    for t in (10, 15, 20, 25, 30):  # too slow
+        hit, taps = staff_corner_tapped(taps, t)
+    assert not hit
+
+
+def test_staff_entry_without_admin_pin_says_so(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    QTest.keyClick(kiosk.window, K.Key_A, M.ControlModifier | M.AltModifier | M.ShiftModifier)
+    assert kiosk.nav.current == "staff_pin"
+    assert kiosk.staff_pin.message.text() == T.STAFF_PIN_NOT_SET
+    assert T.PROBLEM_NO_ADMIN_PIN in kiosk.problems()
+    click(qtbot, kiosk.window, "pinCancel")
+    assert kiosk.nav.current == "home"
+
+
+def test_staff_pin_opens_the_staff_menu_which_can_end_the_session(make_kiosk, qtbot):
+    kiosk = make_kiosk(start_screen="menu")
+    kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
+    session = kiosk.sessions.current
+    kiosk.window.staff_requested.emit()
+    for d in "1111":
+        click(qtbot, kiosk.window, f"pin{d}")
+    click(qtbot, kiosk.window, "pinOk")
+    assert kiosk.nav.current == "staff_pin"
+    assert kiosk.staff_pin.message.text() == T.STAFF_PIN_WRONG.format(left=4)
+    for d in "2468":
+        click(qtbot, kiosk.window, f"pin{d}")
+    click(qtbot, kiosk.window, "pinOk")
+    assert kiosk.nav.current == "staff_menu"
+    with qtbot.waitSignal(kiosk.sessions.ended) as ended:
+        click(qtbot, kiosk.window, "staffEnd")
+    assert ended.args == [session.id, "staff"]
+    assert kiosk.nav.current == "home"
+
+
+def test_staff_back_returns_to_the_resident_screen(make_kiosk, qtbot):
+    kiosk = make_kiosk(start_screen="scan")
+    kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
+    kiosk.window.staff_requested.emit()
+    kiosk.staff_pin.field.setText("2468")
+    click(qtbot, kiosk.window, "pinOk")
+    click(qtbot, kiosk.window, "staffBack")
+    assert kiosk.nav.current == "scan"
+
+
+def test_staff_exit_allows_the_window_to_close(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
+    kiosk.window.staff_requested.emit()
+    kiosk.staff_pin.field.setText("2468")
+    click(qtbot, kiosk.window, "pinOk")
+    click(qtbot, kiosk.window, "staffExit")
+    assert kiosk.window.allow_close
+    assert kiosk.window.close() is True
+
+
+def test_wrong_pins_lock_the_staff_login(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
+    kiosk.window.staff_requested.emit()
+    for _ in range(5):
+        kiosk.staff_pin.field.setText("0000")
+        click(qtbot, kiosk.window, "pinOk")
+    assert kiosk.staff_pin.message.text() == T.STAFF_PIN_LOCKED.format(minutes=5)
+    kiosk.staff_pin.field.setText("2468")
+    click(qtbot, kiosk.window, "pinOk")
+    assert kiosk.nav.current == "staff_pin"  # even the right PIN waits out the lock
+
+
+@pytest.mark.parametrize("width, height, dpi", [(1366, 768, 96), (1920, 1080, 96), (1920, 1080, 160)])
+def test_touch_targets_are_at_least_15_mm(width, height, dpi):
+    m = Metrics.for_screen(width, height, dpi)
+    assert m.target_px / dpi * 25.4 >= 15
+    assert m.text_px >= 20
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_every_menu_button_is_big_and_fully_on_screen(make_kiosk, qtbot, size):
+    from kiosk_app.shell import theme
+    kiosk = make_kiosk(start_screen="menu", windowed=True)
+    metrics = Metrics.for_screen(*size, 96)
+    QApplication.instance().setStyleSheet(theme.stylesheet(metrics))
+    kiosk.window.resize(*size)
+    qtbot.waitUntil(lambda: kiosk.window.size().width() == size[0])
+    for name, tile in kiosk.menu.tiles.items():
+        top_left = tile.mapTo(kiosk.window, QPoint(0, 0))
+        assert tile.height() >= metrics.target_px, name
+        assert top_left.y() + tile.height() <= size[1], f"{name} runs off the screen"
+    QApplication.instance().setStyleSheet("")
