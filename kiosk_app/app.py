@@ -16,7 +16,10 @@ from PySide6.QtWidgets import QApplication
 from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
-from kiosk_app.paths import KioskPaths
+from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
+from kiosk_app.scanner.presets import settings_from_config
+from kiosk_app.scanner.screen import ScanScreen
+from kiosk_app.scanner.service import ScanService
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
@@ -65,6 +68,8 @@ class Kiosk:
         self.sessions = SessionManager(self.store, paths, config.kiosk.id)
         self.auth = StaffAuth(self.store, config.staff.failed_pin_limit, config.staff.lockout_s)
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
+        self.scanning = ScanService(settings_from_config(config.scanner), self.sessions.record,
+                                    SANE_CONFIG_DIR)
         QApplication.instance().installEventFilter(self.idle)
 
         self.window = KioskWindow(windowed=options.windowed)
@@ -74,6 +79,7 @@ class Kiosk:
         self._build_screens()
         self._wire()
 
+        self.sessions.add_wipe_step("scanner", self.scanning.end_session)
         self.sessions.add_wipe_step("screens", self._reset_screens)
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
 
@@ -95,6 +101,9 @@ class Kiosk:
             placeholder = PlaceholderScreen(name, titles[name])
             placeholder.back.connect(lambda: nav.go("menu"))
             nav.add(placeholder)
+        self.scan = ScanScreen(self.scanning)  # replaces the placeholder
+        self.scan.back.connect(lambda: nav.go("menu"))
+        nav.add(self.scan)
         self.staff_pin = StaffPinScreen(self.auth)
         info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,
                                          data_dir=self.paths.data_dir)
@@ -112,6 +121,7 @@ class Kiosk:
         self.menu.end_requested.connect(self.end_confirm.open)
         self.end_confirm.accepted.connect(lambda: sessions.end("finished"))
         sessions.started.connect(lambda _s: idle.start())
+        sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
         sessions.ended.connect(self._after_session)
         idle.warning.connect(self.idle_overlay.open)
         idle.countdown.connect(self.idle_overlay.set_seconds)
@@ -193,6 +203,7 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.db_problem)
         self.home.show_notice(self.problems())
         self.window.present()
+        self.scanning.start()
         screen = self.options.start_screen
         if screen == "home":
             self.nav.go("home")
@@ -211,6 +222,7 @@ class Kiosk:
         if self.sessions.current is not None:
             self.sessions.end("shutdown")
         self.store.close()
+        self.scanning.shutdown()
         app = QApplication.instance()
         app.removeEventFilter(self.idle)
         app.removeEventFilter(self.lockdown)

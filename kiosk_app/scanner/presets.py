@@ -52,3 +52,24 @@ def choose_device(found: list[DeviceInfo], configured: str) -> DeviceInfo | None
     if configured:
         return next((d for d in found if d.id == configured), None)
     return next((d for d in found if not d.is_virtual), None)
+
+
+def settings_from_config(section) -> ScannerSettings:
+    """ScannerSettings from the config's [scanner] section (kiosk_app.config.ScannerSection)."""
+    presets = tuple(
+        ScanPreset(p.key, p.label, p.color, p.dpi, (p.width_mm, p.height_mm)) for p in section.presets
+    ) or DEFAULT_PRESETS
+    return ScannerSettings(
+        device=section.device,
+        test_scanner_fallback=section.test_scanner_fallback,
+        hang_timeout_s=float(section.hang_timeout_s),
+        detect_blank_pages=section.detect_blank_pages,
+        presets=presets,
+        document_types=tuple(section.document_types) or DEFAULT_DOCUMENT_TYPES,
+        output=OutputSettings(
+            size_budget_bytes=int(section.size_budget_mb * 1024 * 1024),
+            jpeg_quality=section.jpeg_quality,
+            min_dpi=section.min_dpi,
+            single_page_jpeg=section.single_page_jpeg,
+        ),
+    )

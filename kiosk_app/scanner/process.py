@@ -120,12 +120,15 @@ class ScanProcess:
     def stop(self) -> None:
         if self._proc is None:
             return
-        self._cancel_event.set()
-        try:
-            self._conn.send(("quit",))
-        except OSError:
-            pass
-        self._proc.join(timeout=2.0)
+        if self._pending is None and not self._settling:
+            try:
+                self._conn.send(("quit",))
+            except OSError:
+                pass
+            self._proc.join(timeout=2.0)
+        # Busy (a scan, a device search that probes the network): no need to wait for it.
+        self._pending = None
+        self._settling = False
         self._kill()
 
     @property
