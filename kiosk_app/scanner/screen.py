@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QScroller,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from kiosk_app.shell import theme
 from kiosk_app.shell.widgets import Overlay, Screen, button, label
 from kiosk_app.strings import common as C
 from kiosk_app.strings import scanner as T
@@ -31,7 +33,7 @@ from .service import ScanService
 log = logging.getLogger("kiosk.scanner.screen")
 
 THUMB_PX = 150
-KEY_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM", "ĂÂĐÊÔƠƯ")
+KEY_ROWS = ("QWERTYUIOP", "ASDFGHJKLĐ", "ZXCVBNMĂÂÊ", "ÔƠƯ")
 
 
 def page_image(page: Page, box: int) -> QImage:
@@ -61,33 +63,34 @@ class NameOverlay(Overlay):
 
     def __init__(self, parent: QWidget, document_types: tuple[str, ...]):
         super().__init__(parent, "scanName")
+        self.body.setContentsMargins(32, 20, 32, 20)
+        self.body.setSpacing(12)
         self.body.addWidget(label(T.NAME_TITLE, "title"))
-        grid = QGridLayout()
+        self.choices = QWidget()
+        grid = QGridLayout(self.choices)
+        grid.setContentsMargins(0, 0, 0, 0)
         for i, name in enumerate(document_types):
             grid.addWidget(button(name, "", lambda n=name: self._choose(n), name=f"docName{i}"), i // 3, i % 3)
         n = len(document_types)
         grid.addWidget(button(T.NAME_OTHER, "", self._show_keys, name="docNameOther"), n // 3, n % 3)
-        self.body.addLayout(grid)
+        self.body.addWidget(self.choices)
+        # Typing replaces the list: the keys need the room.
         self.typing = QWidget()
         typing = QVBoxLayout(self.typing)
-        typing.addWidget(label(T.NAME_PROMPT))
+        typing.setContentsMargins(0, 0, 0, 0)
         self.field = QLineEdit()
         self.field.setObjectName("docNameField")
         self.field.setMaxLength(60)
+        self.field.setPlaceholderText(T.NAME_PROMPT)
         typing.addWidget(self.field)
-        keys = QVBoxLayout()
-        for row in KEY_ROWS:
-            line = QHBoxLayout()
-            line.addStretch(1)
-            for ch in row:
-                line.addWidget(button(ch, "key", lambda c=ch: self.field.insert(c), name=f"key{ch}"))
-            line.addStretch(1)
-            keys.addLayout(line)
-        last = QHBoxLayout()
-        last.addWidget(button("␣", "key", lambda: self.field.insert(" "), name="keySpace"), 3)
-        last.addWidget(button("⌫", "key", self.field.backspace, name="keyBack"), 1)
-        last.addWidget(button(T.NAME_OK, "primary", self._typed, name="docNameOk"), 1)
-        keys.addLayout(last)
+        keys = QGridLayout()
+        for r, row in enumerate(KEY_ROWS):
+            for c, ch in enumerate(row):
+                keys.addWidget(button(ch, "key", lambda k=ch: self.field.insert(k), name=f"key{ch}"), r, c)
+        last = len(KEY_ROWS) - 1
+        keys.addWidget(button("␣", "key", lambda: self.field.insert(" "), name="keySpace"), last, 3, 1, 3)
+        keys.addWidget(button("⌫", "key", self.field.backspace, name="keyBack"), last, 6, 1, 2)
+        keys.addWidget(button(T.NAME_OK, "primary", self._typed, name="docNameOk"), last, 8, 1, 2)
         typing.addLayout(keys)
         self.body.addWidget(self.typing)
         self.body.addWidget(button(T.NAME_CANCEL, "", self.hide, name="docNameCancel"))
@@ -95,9 +98,11 @@ class NameOverlay(Overlay):
     def open(self) -> None:
         self.field.clear()
         self.typing.hide()
+        self.choices.show()
         super().open()
 
     def _show_keys(self) -> None:
+        self.choices.hide()
         self.typing.show()
 
     def _typed(self) -> None:
@@ -120,6 +125,8 @@ class ScanScreen(Screen):
         self._selected = -1
         self._pending_action = ""
 
+        # Chosen preset and paper source look pressed: filled blue.
+        self.setStyleSheet(f"QPushButton:checked {{ background: {theme.PRIMARY}; color: white; }}")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 12, 24, 12)
         outer.setSpacing(8)
@@ -183,6 +190,8 @@ class ScanScreen(Screen):
         self.preview = label(T.PAGES_EMPTY)
         self.preview.setObjectName("scanPreview")
         self.preview.setMinimumSize(QSize(160, 160))
+        # The pixmap follows the label's size, never the other way round.
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.preview.setStyleSheet("background: white; border: 2px solid #9CA3AF; border-radius: 8px;")
         middle.addWidget(self.preview, 1)
         self.page_label = label("", "")
