@@ -18,7 +18,6 @@ from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
 from kiosk_app.scanner.presets import settings_from_config
-from kiosk_app.scanner.screen import ScanScreen
 from kiosk_app.scanner.service import ScanService
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
@@ -97,12 +96,12 @@ class Kiosk:
         nav.add(self.menu)
         titles = {"guides": T.MENU_GUIDES, "scan": T.MENU_SCAN, "portal": T.MENU_PORTAL}
         for name in RESIDENT_SCREENS:
+            if name == "scan":
+                continue  # the real screen, built on first use
             placeholder = PlaceholderScreen(name, titles[name])
             placeholder.back.connect(lambda: nav.go("menu"))
             nav.add(placeholder)
-        self.scan = ScanScreen(self.scanning)  # replaces the placeholder
-        self.scan.back.connect(lambda: nav.go("menu"))
-        nav.add(self.scan)
+        nav.add_lazy("scan", self._build_scan_screen)
         self.staff_pin = StaffPinScreen(self.auth)
         info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,
                                          data_dir=self.paths.data_dir)
@@ -112,6 +111,13 @@ class Kiosk:
         self.idle_overlay = IdleOverlay(self.window)
         self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
                                           T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
+
+    def _build_scan_screen(self):
+        from kiosk_app.scanner.screen import ScanScreen  # page previews: built when first needed
+
+        screen = ScanScreen(self.scanning)
+        screen.back.connect(lambda: self.nav.go("menu"))
+        return screen
 
     def _wire(self) -> None:
         nav, sessions, idle = self.nav, self.sessions, self.idle
@@ -199,7 +205,6 @@ class Kiosk:
 
     def start(self) -> None:
         self.window.present()
-        self.scanning.start()
         screen = self.options.start_screen
         if screen == "home":
             self.nav.go("home")
@@ -217,6 +222,7 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
         self.home.show_notice(self.problems())
         log_event(log, "app.recovered", interrupted=len(interrupted))
+        self.scanning.start()  # the scan process and the device search run beside the UI
 
     def quit(self) -> None:
         self.window.allow_close = True

@@ -16,7 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import img2pdf
 from PIL import Image
 
 from .pages import Page
@@ -117,6 +116,8 @@ def encode_page(image: Image.Image, dpi: int, step: EncodeStep) -> bytes:
 
 def pdf_from_jpegs(jpegs: list[bytes], page_sizes_mm: list[tuple[float, float]]) -> bytes:
     """Embed the JPEGs unchanged, each on a page of its physical size (A4 stays A4 at any dpi)."""
+    import img2pdf  # ~0.1 s of imports (pikepdf): paid at the first document, not at start-up
+
     sizes = iter([(w * _PT_PER_MM, h * _PT_PER_MM) for w, h in page_sizes_mm])
 
     def layout(_width_px, _height_px, _ndpi):
