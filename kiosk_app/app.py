@@ -127,6 +127,7 @@ class Kiosk:
         self.end_confirm.accepted.connect(lambda: sessions.end("finished"))
         sessions.started.connect(lambda _s: idle.start())
         sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
+        self.scanning.progress.connect(lambda *_: idle.poke())  # a long feeder scan is not idleness
         sessions.ended.connect(self._after_session)
         idle.warning.connect(self.idle_overlay.open)
         idle.countdown.connect(self.idle_overlay.set_seconds)

@@ -15,6 +15,8 @@ import signal
 import time
 from dataclasses import dataclass
 
+from kiosk_app.logs import log_event
+
 from . import worker
 from .protocol import DeviceInfo, DeviceOptions, Fault, PageFile, ScanRequest
 
@@ -115,7 +117,7 @@ class ScanProcess:
         self._conn = parent_conn
         self._ready = False
         self._last_activity = time.monotonic()
-        log.info("scan process started", extra={"pid": self._proc.pid})
+        log_event(log, "scan.process_started", pid=self._proc.pid)
 
     def stop(self) -> None:
         if self._proc is None:
@@ -201,7 +203,8 @@ class ScanProcess:
         if died or not self._proc.is_alive():
             events.extend(self._recover(Fault.CRASHED))
         elif (self._pending is not None or self._settling) and self._silent_too_long():
-            log.warning("scan process silent too long; killing it")
+            log_event(log, "scan.process_silent", level=logging.WARNING, pending=str(self._pending),
+                      settling=self._settling)
             self._dump_stack()
             events.extend(self._recover(Fault.HUNG))
         return events

@@ -348,7 +348,6 @@ class ScanScreen(Screen):
             keep = len(pages) - 1 if keep < 0 or keep >= len(pages) else keep
             self.strip.setCurrentRow(keep)
         self._select(keep if pages else -1)
-        self.save_button.setEnabled(bool(pages))
         self.scan_button.setText(T.SCAN_MORE if pages else T.SCAN)
 
     def _select(self, index: int) -> None:
@@ -365,15 +364,18 @@ class ScanScreen(Screen):
         self._update_tools()
 
     def _update_tools(self) -> None:
-        has = self._selected >= 0
-        idle = self.service.state == "ready"
+        # While a scan runs, pages arrive at known places: nothing else moves them.
+        still = self.service.state != "scanning"
+        has = self._selected >= 0 and still
         n = len(self.service.pages)
+        ready = self.service.state == "ready"
         self.tools["rotate"].setEnabled(has)
         self.tools["delete"].setEnabled(has)
         self.tools["earlier"].setEnabled(has and self._selected > 0)
         self.tools["later"].setEnabled(has and self._selected < n - 1)
-        self.tools["rescan"].setEnabled(has and idle)
-        self.tools["add"].setEnabled(has and idle)
+        self.tools["rescan"].setEnabled(has and ready)
+        self.tools["add"].setEnabled(has and ready)
+        self.save_button.setEnabled(bool(n) and still)
 
     def _rotate(self) -> None:
         self.service.rotate(self._selected)

@@ -122,3 +122,11 @@ def test_img2pdf_is_the_embedder():
     sizes = _page_sizes(pdf)
     assert [round(w / 72 * 25.4) for w, _ in sizes] == [10, 30, 50]
     assert img2pdf.__version__
+
+
+def test_disk_full_on_a_real_small_disk(tmp_path, tiny_disk):
+    page = _page(tmp_path, "p", 150)  # about 600 KB of JPEG: more than the disk holds
+    with pytest.raises(ScanError) as caught:
+        write_document([page], tiny_disk, "CCCD", OutputSettings())
+    assert caught.value.fault is Fault.DISK_FULL
+    assert session_documents(tiny_disk) == [] and not list(tiny_disk.rglob("*.part"))

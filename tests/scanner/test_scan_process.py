@@ -2,7 +2,6 @@
 
 import os
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -132,18 +131,6 @@ def test_blank_detection_on_real_scans(scan_process, tmp_path):
 def test_a4_at_200_dpi(scan_process, tmp_path):
     page, = _pages(_scan(scan_process, tmp_path, dpi=200))
     assert abs(page.size_px[0] - 1654) <= 1 and abs(page.size_px[1] - 2339) <= 1
-
-
-@pytest.fixture
-def tiny_disk(tmp_path):
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
-                          capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here: " + done.stderr.decode(errors="replace"))
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_disk_full_while_scanning_keeps_earlier_pages(scan_process, tiny_disk):
