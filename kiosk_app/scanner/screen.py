@@ -32,7 +32,7 @@ from .service import ScanService
 
 log = logging.getLogger("kiosk.scanner.screen")
 
-THUMB_PX = 150
+THUMB_PX = 110
 KEY_ROWS = ("QWERTYUIOP", "ASDFGHJKLĐ", "ZXCVBNMĂÂÊ", "ÔƠƯ")
 
 
@@ -48,6 +48,17 @@ def page_image(page: Page, box: int) -> QImage:
     rgb = small.convert("RGB")
     data = rgb.tobytes()
     return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+
+
+def show_hide(wanted: dict[QWidget, bool]) -> None:
+    """Hide first, then show: showing a child lays its parent out at once, and a moment with
+    both sets visible would grow the window for good."""
+    for widget, visible in wanted.items():
+        if not visible:
+            widget.hide()
+    for widget, visible in wanted.items():
+        if visible:
+            widget.show()
 
 
 def human_size(size: int) -> str:
@@ -125,8 +136,11 @@ class ScanScreen(Screen):
         self._selected = -1
         self._pending_action = ""
 
-        # Chosen preset and paper source look pressed: filled blue.
-        self.setStyleSheet(f"QPushButton:checked {{ background: {theme.PRIMARY}; color: white; }}")
+        # The chosen preset looks pressed (pale fill, thick border), unlike the blue actions;
+        # a button that cannot be used now is grey.
+        self.setStyleSheet(
+            f"QPushButton:checked {{ background: #DCE8F7; border: 6px solid {theme.PRIMARY_DOWN}; }}"
+            f"QPushButton:disabled {{ background: #E5E7EB; color: {theme.MUTED}; border-color: #9CA3AF; }}")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 12, 24, 12)
         outer.setSpacing(8)
@@ -160,22 +174,13 @@ class ScanScreen(Screen):
             b.setChecked(i == 0)
             self.presets.addButton(b, i)
             left.addWidget(b)
-        sources = QHBoxLayout()
-        self.sources = QButtonGroup(self)
-        self.flatbed = button(T.SOURCE_FLATBED, "", name="sourceFlatbed")
-        self.feeder = button(T.SOURCE_FEEDER, "", name="sourceFeeder")
-        for i, b in enumerate((self.flatbed, self.feeder)):
-            b.setCheckable(True)
-            self.sources.addButton(b, i)
-            sources.addWidget(b)
-        self.flatbed.setChecked(True)
-        left.addLayout(sources)
         left.addSpacing(12)
         # Scan and Stop share one place: only one of them makes sense at a time.
         self.scan_button = button(T.SCAN, "primary", self._scan, name="scanButton")
+        self.feeder_button = button(T.SCAN_FEEDER, "primary", lambda: self._scan(feeder=True),
+                                    name="feederButton")
         self.stop_button = button(T.STOP, "danger", service.cancel, name="stopButton")
-        for b in (self.scan_button, self.stop_button):
-            b.setMinimumHeight(round(b.minimumSizeHint().height() * 1.5))
+        for b in (self.scan_button, self.feeder_button, self.stop_button):
             left.addWidget(b)
         self.progress = QProgressBar()
         self.progress.setObjectName("scanProgress")
@@ -252,7 +257,6 @@ class ScanScreen(Screen):
         self._blank_question(False)
         self._selected = -1
         self.presets.button(0).setChecked(True)
-        self.flatbed.setChecked(True)
         self._say(T.INTRO)
         self._refresh_pages()
         self._refresh_documents()
@@ -264,15 +268,13 @@ class ScanScreen(Screen):
     def _on_state(self, state: str) -> None:
         ready = state == "ready"
         scanning = state == "scanning"
-        self.scan_button.setEnabled(ready)
-        self.scan_button.setVisible(not scanning)
-        self.scan_button.setText(T.SCAN_MORE if len(self.service.pages) else T.SCAN)
-        self.progress.setVisible(scanning)
-        self.stop_button.setVisible(scanning)
-        self.retry.setVisible(state == "no_scanner")
         has_feeder = self.service.has_feeder
-        self.feeder.setVisible(has_feeder)
-        self.flatbed.setVisible(has_feeder)
+        self.scan_button.setEnabled(ready)
+        self.scan_button.setText(T.SCAN_FLATBED if has_feeder else T.SCAN)
+        self.feeder_button.setEnabled(ready)
+        show_hide({self.scan_button: not scanning, self.feeder_button: has_feeder and not scanning,
+                   self.progress: scanning, self.stop_button: scanning,
+                   self.retry: state == "no_scanner"})
         for b in self.presets.buttons():
             b.setEnabled(not scanning)
         self._update_tools()
@@ -304,8 +306,7 @@ class ScanScreen(Screen):
         self._blank_question(True)
 
     def _blank_question(self, shown: bool) -> None:
-        self.blank_remove.setVisible(shown)
-        self.blank_keep.setVisible(shown)
+        show_hide({self.blank_remove: shown, self.blank_keep: shown})
 
     def _remove_blank(self) -> None:
         self.service.remove_blank()
@@ -320,11 +321,11 @@ class ScanScreen(Screen):
     def _preset(self):
         return self._settings.presets[max(0, self.presets.checkedId())]
 
-    def _scan(self, **where) -> None:
+    def _scan(self, feeder: bool = False, **where) -> None:
         self._blank_question(False)
         self.progress.setValue(0)
         self.progress.setFormat(T.SCANNING.format(page=1))
-        self.service.scan(self._preset(), feeder=self.feeder.isChecked(), **where)
+        self.service.scan(self._preset(), feeder=feeder, **where)
 
     def _rescan(self) -> None:
         if 0 <= self._selected < len(self.service.pages):
@@ -348,7 +349,6 @@ class ScanScreen(Screen):
             keep = len(pages) - 1 if keep < 0 or keep >= len(pages) else keep
             self.strip.setCurrentRow(keep)
         self._select(keep if pages else -1)
-        self.scan_button.setText(T.SCAN_MORE if pages else T.SCAN)
 
     def _select(self, index: int) -> None:
         pages = self.service.pages

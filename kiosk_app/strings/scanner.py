@@ -3,13 +3,12 @@
 TITLE = "Quét giấy tờ"
 INTRO = "Đặt giấy lên mặt kính (úp mặt chữ xuống) rồi bấm Quét."
 
-# Where the paper is
-SOURCE_FLATBED = "Mặt kính"
-SOURCE_FEEDER = "Khay nạp giấy"
+# Where the paper is: one button each, so one touch starts the scan
+SCAN_FLATBED = "Quét trên mặt kính"
+SCAN_FEEDER = "Quét từ khay giấy"
 
 # Scanning
 SCAN = "Quét"
-SCAN_MORE = "Quét thêm trang"
 SCANNING = "Đang quét… trang {page}"
 STOP = "Dừng"
 STOPPED = "Đã dừng quét."
@@ -28,9 +27,9 @@ PAGE_N = "Trang {n}"
 PAGE_OF = "Trang {n}/{total}"
 ROTATE = "Xoay"
 DELETE = "Xóa trang"
-MOVE_EARLIER = "◀ Lên trước"
-MOVE_LATER = "Ra sau ▶"
-RESCAN = "Quét lại trang này"
+MOVE_EARLIER = "◀ Trước"
+MOVE_LATER = "Sau ▶"
+RESCAN = "Quét lại"
 ADD_PAGE = "Thêm trang"
 BLANK_FOUND = "Có {count} trang trắng. Bỏ các trang trắng?"
 BLANK_REMOVE = "Bỏ trang trắng"
