@@ -192,7 +192,7 @@ class ScanProcess:
         events: list = []
         died = False
         try:
-            while self._conn.poll(timeout):
+            while self._conn is not None and self._conn.poll(timeout):
                 timeout = 0.0
                 self._last_activity = time.monotonic()
                 events.extend(self._on_message(self._conn.recv()))

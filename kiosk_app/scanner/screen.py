@@ -134,7 +134,7 @@ class ScanScreen(Screen):
         self.service = service
         self._settings = service.settings
         self._selected = -1
-        self._pending_action = ""
+        self._thumbs: dict[tuple[str, int], QIcon] = {}  # (page file, rotation) → icon
 
         # The chosen preset looks pressed (pale fill, thick border), unlike the blue actions;
         # a button that cannot be used now is grey.
@@ -340,10 +340,14 @@ class ScanScreen(Screen):
         keep = self._selected
         self.strip.blockSignals(True)
         self.strip.clear()
+        live = {(p.file.path, p.rotation) for p in pages}
+        self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
         for i, page in enumerate(pages):
+            key = (page.file.path, page.rotation)
+            if key not in self._thumbs:  # each page is read from disk once per rotation
+                self._thumbs[key] = QIcon(QPixmap.fromImage(page_image(page, THUMB_PX)))
             text = T.PAGE_N.format(n=i + 1) + (f"\n{T.BLANK_MARK}" if page.blank else "")
-            item = QListWidgetItem(QIcon(QPixmap.fromImage(page_image(page, THUMB_PX))), text)
-            self.strip.addItem(item)
+            self.strip.addItem(QListWidgetItem(self._thumbs[key], text))
         self.strip.blockSignals(False)
         if pages:
             keep = len(pages) - 1 if keep < 0 or keep >= len(pages) else keep

@@ -14,11 +14,13 @@ from kiosk_app.scanner.process import (
     ScanFailed,
     ScanFinished,
     ScannerRestarted,
+    ScannerUnavailable,
+    ScanProcess,
     ScanProgress,
 )
 from kiosk_app.scanner.protocol import Fault, ScanRequest
 
-from .conftest import collect, scan_ended
+from .conftest import collect, sane_env, scan_ended
 
 # The test backend slows itself down: 4 KiB per read, 5 ms per read (a 75 dpi page ≈ 2 s).
 SLOW = {"read-limit": True, "read-limit-size": 4096, "read-delay": True,
@@ -139,3 +141,14 @@ def test_disk_full_while_scanning_keeps_earlier_pages(scan_process, tiny_disk):
     assert isinstance(events[-1], ScanFailed) and events[-1].fault is Fault.DISK_FULL
     assert Path(first[0].path).exists()
     assert not list(tiny_disk.glob("*.part"))
+
+
+def test_a_backend_that_cannot_load_makes_the_scanner_unavailable(tmp_path):
+    proc = ScanProcess(env=sane_env(), backend="wia")  # no WIA here, like a missing libsane
+    try:
+        proc.list_devices()
+        events = collect(proc, lambda e: isinstance(e, ScannerUnavailable))
+        assert proc.unavailable and not proc.busy
+        assert not any(isinstance(e, ScannerRestarted) for e in events)  # nothing to retry
+    finally:
+        proc.stop()

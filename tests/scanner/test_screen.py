@@ -25,7 +25,7 @@ def _screen(qtbot, tmp_path, monkeypatch, sane_dir=SANE_DIR, device="test:0"):
                           lambda e, **f: events.append((e, f)))
     screen = ScanScreen(service)
     qtbot.addWidget(screen)
-    screen.setFixedSize(1366, 768)
+    screen.resize(1366, 768)  # a top-level that could grow, as the kiosk window could
     screen.show()
     service.begin_session(tmp_path)
     screen.entered()
@@ -73,6 +73,7 @@ def test_scan_pages_use_the_tools_and_save_a_named_document(qtbot, screen):
     assert screen.scan_button.text() == T.SCAN_FLATBED  # the test scanner has a feeder
     _scan(qtbot, screen, screen.feeder_button)
     assert screen.strip.count() == 10 and screen.status.text() == T.PAGES_ADDED.format(count=10)
+    assert screen.size().height() == 768  # the scan buttons came back without growing the window
     screen.strip.setCurrentRow(3)
     _click(qtbot, screen.tools["rotate"])
     assert screen.service.pages[3].rotation == 90
