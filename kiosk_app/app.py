@@ -17,6 +17,7 @@ from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
+from kiosk_app.qt_fixes import keep_true_alive_across_emit
 from kiosk_app.scanner.presets import settings_from_config
 from kiosk_app.scanner.service import ScanService
 from kiosk_app.session.idle import IdleWatcher
@@ -32,6 +33,7 @@ from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
+from kiosk_app.videos.room import GuideRoom
 
 log = logging.getLogger("kiosk.app")
 
@@ -51,6 +53,7 @@ def prepare_qt() -> None:
     """Settings Qt needs before the QApplication exists."""
     # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    keep_true_alive_across_emit()
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root (containers, test machines); an installed
         # kiosk runs as its own unprivileged user and keeps the sandbox.
@@ -76,6 +79,7 @@ class Kiosk:
         QApplication.instance().installEventFilter(self.lockdown)
         self._build_screens()
         self._wire()
+        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos)
 
         self.sessions.add_wipe_step("scanner", self.scanning.end_session)
         self.sessions.add_wipe_step("screens", self._reset_screens)

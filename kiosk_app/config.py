@@ -68,6 +68,15 @@ class StaffSection:
 
 
 @dataclass(frozen=True)
+class VideosSection:
+    manifest: str = setting()
+    pause_after_step: bool = setting()
+    volume: int = setting(min=0, max=100)
+    subtitles: bool = setting()
+    extra_vlc_args: list[str] = setting()
+
+
+@dataclass(frozen=True)
 class ScanPresetSection:
     key: str = setting()
     label: str = setting()
@@ -98,6 +107,7 @@ class KioskConfig:
     session: SessionSection
     portal: PortalSection
     staff: StaffSection
+    videos: VideosSection
     scanner: ScannerSection
     source_files: tuple[str, ...] = ()
 

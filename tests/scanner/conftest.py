@@ -60,38 +60,3 @@ def scan_process():
     yield proc
     proc.stop()
 
-
-def _keep_true_alive_across_emit() -> None:
-    """PySide6 6.12.0 on Python < 3.12: SignalInstance.emit returns True without a reference,
-    so every emit drops one and the interpreter aborts after a few hundred. Patch it where the
-    leak shows (see /work/notes/videos-pyside-emit-bug.md); a no-op once fixed upstream."""
-    import ctypes
-    import sys
-
-    from PySide6.QtCore import QObject, Signal, SignalInstance
-
-    if getattr(SignalInstance.emit, "_keeps_true", False):
-        return
-
-    class _Probe(QObject):
-        fired = Signal()
-
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    probe.fired.emit()
-    if sys.getrefcount(True) >= before:
-        return
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    original = SignalInstance.emit
-
-    def emit(self, *args):
-        result = original(self, *args)
-        if result is True:
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-        return result
-
-    emit._keeps_true = True
-    SignalInstance.emit = emit
-
-
-_keep_true_alive_across_emit()
