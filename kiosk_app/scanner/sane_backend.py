@@ -26,6 +26,8 @@ from .sane_units import fault_for_status, from_fixed, to_fixed
 log = logging.getLogger("kiosk.scanner.sane")
 
 _FIXED = 2  # SANE_TYPE_FIXED
+_READ_BYTES = 512 * 1024  # large reads: the time goes to the driver, not to Python
+_FRAME_GRAY, _FRAME_RGB = 0, 1  # SANE_Frame
 
 
 def _import_pyinsane2():
@@ -39,6 +41,9 @@ def _import_pyinsane2():
 class SaneBackend:
     def __init__(self):
         self._pyinsane2 = _import_pyinsane2()
+        from pyinsane2.sane import abstract, rawapi
+
+        self._abstract, self._rawapi = abstract, rawapi
         self._pyinsane2.init()
         self._scanner = None
         self._unsettled = None
@@ -75,19 +80,22 @@ class SaneBackend:
 
     # -- scanning ------------------------------------------------------------------------
     def scan(self, request: ScanRequest, sink: PageSink) -> int:
-        pyinsane2 = self._pyinsane2
+        """Set the options, then read frames with SANE's own calls.
+
+        pyinsane2's Scan classes call sane_cancel() inside read() when a page or the feeder
+        ends; drivers can block there (the test backend does now and then after a forced
+        status). Reading the raw API here leaves the cancel to settle(), which the scan process
+        runs only after the kiosk has its answer, under the kiosk's watchdog.
+        """
         self.settle()
         info = self.describe(request.device)
-        scanner = self._scanner
-        opts = scanner.options
-        reopen_after = False
+        opts = self._scanner.options
         saved: dict = {}  # extra options to put back: they apply to this scan only
-        session = None
-        count = 0
+        self._unsettled = (False, saved, False)
+        source = pick_source(info.sources, request.feeder)
+        if request.feeder and source is None:
+            raise ScanError(Fault.OTHER, "device has no document feeder")
         try:
-            source = pick_source(info.sources, request.feeder)
-            if request.feeder and source is None:
-                raise ScanError(Fault.OTHER, "device has no document feeder")
             if source is not None:
                 _set(opts, "source", source)
             mode = pick_mode(info.modes, request.color)
@@ -102,59 +110,67 @@ class SaneBackend:
                 _set(opts, name, value)
             dpi = int(round(_get(opts, "resolution", request.dpi)))
             area = _current_area(opts) or request.area_mm or (0.0, 0.0)
-            session = scanner.scan(multiple=request.feeder)
-            while True:
-                if sink.cancelled():
-                    return count
-                try:
-                    session.scan.read()
-                except EOFError:
-                    if not session.images:
-                        # pyinsane2 turns "no more documents" mid-read into an empty page end.
-                        raise StopIteration from None
-                    image = session.images.pop()
-                    sink.page(image, area, dpi, image.mode != "L")
-                    count += 1
-                    if not request.feeder:
-                        return count
-                    continue
-                lines = session.scan.available_lines[1]
-                expected = session.scan.expected_size[1]
-                if expected > 0:
-                    sink.progress(count, min(1.0, lines / expected))
-        except StopIteration:
-            # The feeder ran out: normal after at least one page.
-            if count == 0:
-                reopen_after = True
-                raise ScanError(Fault.FEEDER_EMPTY, "no document") from None
-            return count
-        except pyinsane2.PyinsaneException as exc:
-            reopen_after = True
-            status = getattr(exc, "status", None)
-            fault = fault_for_status(int(status)) if status is not None else Fault.OTHER
-            raise ScanError(fault, str(exc)) from None
-        except ScanError:
-            reopen_after = True
-            raise
+        except self._pyinsane2.PyinsaneException as exc:
+            raise _scan_error(exc) from None
+        self._unsettled = (True, saved, False)
+        try:
+            return self._read_pages(request.feeder, sink, area, dpi)
+        except self._pyinsane2.PyinsaneException as exc:
+            raise _scan_error(exc) from None
         except OSError as exc:
-            reopen_after = True
             raise ScanError(Fault.IO_ERROR, repr(exc)) from None
-        finally:
-            # The driver's cancel can block (the test backend sometimes waits forever on its
-            # reader after a forced error): the kiosk is answered first, then settle() runs.
-            self._unsettled = (session, saved, reopen_after)
+
+    def _read_pages(self, feeder: bool, sink: PageSink, area, dpi: int) -> int:
+        rawapi = self._rawapi
+        handle = self._handle()
+        count = 0
+        while not sink.cancelled():
+            try:
+                rawapi.sane_start(handle)
+                params = rawapi.sane_get_parameters(handle)
+                chunks = self._read_frame(handle, params, sink, count)
+            except StopIteration:  # SANE_STATUS_NO_DOCS: the feeder (or glass) is empty
+                if count == 0:
+                    raise ScanError(Fault.FEEDER_EMPTY, "no document") from None
+                return count
+            if chunks is None:
+                return count  # cancelled mid-page
+            image = _frame_image(b"".join(chunks), params)
+            sink.page(image, area, dpi, image.mode != "L")
+            count += 1
+            if not feeder:
+                break
+        return count
+
+    def _read_frame(self, handle, params, sink: PageSink, page_index: int) -> list[bytes] | None:
+        rawapi = self._rawapi
+        expected = params.lines * params.bytes_per_line if params.lines > 0 else 0
+        chunks: list[bytes] = []
+        got = 0
+        while True:
+            if sink.cancelled():
+                return None
+            try:
+                data = rawapi.sane_read(handle, _READ_BYTES)
+            except EOFError:
+                return chunks
+            chunks.append(data)
+            got += len(data)
+            if expected:
+                sink.progress(page_index, min(1.0, got / expected))
 
     def settle(self) -> None:
         """End the last scan at the driver: cancel it and put back per-scan options."""
         if self._unsettled is None:
             return
-        session, saved, reopen = self._unsettled
+        started, saved, reopen = self._unsettled
         self._unsettled = None
-        if session is not None:
+        if started and self._scanner is not None:
             try:
-                session.scan.cancel()
+                self._rawapi.sane_cancel(self._handle())
             except Exception:  # the device may be gone; closing below is what matters
                 log.debug("cancel after scan failed", exc_info=True)
+                reopen = True
         try:
             opts = self._scanner.options if self._scanner is not None else {}
             for name, value in saved.items():
@@ -163,8 +179,11 @@ class SaneBackend:
         except self._pyinsane2.PyinsaneException:
             reopen = True
         if reopen:
-            # A fault can leave the handle mid-scan.
             self._close_device()
+
+    def _handle(self):
+        # pyinsane2 keeps the one open handle in a module global (never two devices at once).
+        return self._abstract.sane_dev_handle[1]
 
     def close(self) -> None:
         self.settle()
@@ -195,6 +214,26 @@ class SaneBackend:
         except Exception:
             log.debug("closing the device failed", exc_info=True)
         self._scanner = None
+
+
+def _scan_error(exc) -> ScanError:
+    status = getattr(exc, "status", None)
+    fault = fault_for_status(int(status)) if status is not None else Fault.OTHER
+    return ScanError(fault, str(exc))
+
+
+def _frame_image(raw: bytes, params):
+    """PIL image of one 8-bit gray or RGB frame (the kiosk always asks for depth 8)."""
+    from PIL import Image
+
+    if params.depth != 8 or params.format not in (_FRAME_GRAY, _FRAME_RGB):
+        raise ScanError(Fault.OTHER, f"unsupported frame: format {params.format} depth {params.depth}")
+    mode = "RGB" if params.format == _FRAME_RGB else "L"
+    lines = len(raw) // params.bytes_per_line  # hand scanners do not know the height before
+    if lines == 0:
+        raise ScanError(Fault.IO_ERROR, "empty page")
+    return Image.frombuffer(mode, (params.pixels_per_line, lines), raw, "raw", mode,
+                            params.bytes_per_line, 1)
 
 
 def _is_fixed(opt) -> bool:

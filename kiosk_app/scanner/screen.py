@@ -240,6 +240,7 @@ class ScanScreen(Screen):
         service.stateChanged.connect(self._on_state)
         service.progress.connect(self._on_progress)
         service.pagesChanged.connect(self._refresh_pages)
+        service.pageArrived.connect(self.strip.setCurrentRow)  # each new page shows as it arrives
         service.scanEnded.connect(self._on_scan_ended)
         service.blankPagesFound.connect(self._on_blank)
         self._blank_question(False)

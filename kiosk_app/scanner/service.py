@@ -39,6 +39,7 @@ class ScanService(QObject):
     stateChanged = Signal(str)  # "searching", "ready", "no_scanner", "scanning"
     progress = Signal(int, float)  # page number (1-based), fraction of that page
     pagesChanged = Signal()
+    pageArrived = Signal(int)  # index of a page just scanned, after pagesChanged
     scanEnded = Signal(int, str, bool)  # pages added, fault name ("" when none), cancelled
     blankPagesFound = Signal(int)
 
@@ -203,12 +204,14 @@ class ScanService(QObject):
             return  # a scan from a finished session
         page = page_from_file(event.page, self.settings.detect_blank_pages and job["feeder"])
         if job["replace"] is not None and job["replace"] < len(self.pages):
-            self.pages.replace(job["replace"], page)
+            index = job["replace"]
+            self.pages.replace(index, page)
         else:
-            self.pages.add(page, at=job["at"] + job["added"])
+            index = self.pages.add(page, at=job["at"] + job["added"])
         job["added"] += 1
         job["blank"] += int(page.blank)
         self.pagesChanged.emit()
+        self.pageArrived.emit(index)
 
     def _on_scan_end(self, event) -> None:
         job, self._job = self._job, None

@@ -74,6 +74,7 @@ def test_scan_pages_use_the_tools_and_save_a_named_document(qtbot, screen):
     _scan(qtbot, screen, screen.feeder_button)
     assert screen.strip.count() == 10 and screen.status.text() == T.PAGES_ADDED.format(count=10)
     assert screen.size().height() == 768  # the scan buttons came back without growing the window
+    assert screen._selected == 9 and screen.page_label.text() == T.PAGE_OF.format(n=10, total=10)
     screen.strip.setCurrentRow(3)
     _click(qtbot, screen.tools["rotate"])
     assert screen.service.pages[3].rotation == 90
