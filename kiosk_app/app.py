@@ -75,7 +75,7 @@ class Kiosk:
         QApplication.instance().installEventFilter(self.lockdown)
         self._build_screens()
         self._wire()
-        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos)
+        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos, keep_awake=self.idle.poke)
 
         self.sessions.add_wipe_step("screens", self._reset_screens)
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
