@@ -159,3 +159,19 @@ def test_subtitles_can_be_turned_off_and_on(qtbot, player, media_dir):
     qtbot.waitUntil(lambda: mp.video_get_spu() == -1, timeout=WAIT_MS)
     player.set_subtitles(True)
     qtbot.waitUntil(lambda: mp.video_get_spu() != -1, timeout=WAIT_MS)
+
+
+def test_an_unreadable_file_is_told_apart(monkeypatch, tmp_path):
+    from kiosk_app.videos import player as player_module
+
+    video = tmp_path / "locked.mp4"
+    video.write_bytes(b"\0")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(player_module, "open", refuse, raising=False)
+    assert player_module.check_media_file(video) == PlayerError.UNREADABLE
+    monkeypatch.undo()
+    assert player_module.check_media_file(video) is None
+    assert player_module.check_media_file(tmp_path / "none.mp4") == PlayerError.MISSING
