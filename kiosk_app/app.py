@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QApplication
 from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
-from kiosk_app.paths import KioskPaths
+from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
 from kiosk_app.portal.engine import prepare_webengine_process
-from kiosk_app.qt_fixes import keep_true_alive_across_emit
+from kiosk_app.qt_fixes import pin_singletons_if_binding_leaks
+from kiosk_app.scanner.presets import settings_from_config
+from kiosk_app.scanner.service import ScanService
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
@@ -54,11 +56,21 @@ def prepare_qt() -> None:
     # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     prepare_webengine_process()  # Chromium flags: before QtWebEngine first starts
-    keep_true_alive_across_emit()
+    pin_singletons_if_binding_leaks()
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root (containers, test machines); an installed
         # kiosk runs as its own unprivileged user and keeps the sandbox.
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+def portal_offered_files(work_dir: Path | None) -> list[Path]:
+    """Files the portal's picker may offer: finished scanned documents, then downloads."""
+    from kiosk_app.portal.rules import session_files
+    from kiosk_app.scanner.documents import session_documents
+
+    if work_dir is None:
+        return []
+    return session_documents(work_dir) + session_files(work_dir)
 
 
 class Kiosk:
@@ -70,6 +82,8 @@ class Kiosk:
         self.sessions = SessionManager(self.store, paths, config.kiosk.id)
         self.auth = StaffAuth(self.store, config.staff.failed_pin_limit, config.staff.lockout_s)
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
+        self.scanning = ScanService(settings_from_config(config.scanner), self.sessions.record,
+                                    SANE_CONFIG_DIR)
         QApplication.instance().installEventFilter(self.idle)
 
         self.window = KioskWindow(windowed=options.windowed)
@@ -78,8 +92,9 @@ class Kiosk:
         QApplication.instance().installEventFilter(self.lockdown)
         self._build_screens()
         self._wire()
-        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos)
+        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos, keep_awake=self.idle.poke)
 
+        self.sessions.add_wipe_step("scanner", self.scanning.end_session)
         self.sessions.add_wipe_step("screens", self._reset_screens)
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
 
@@ -98,10 +113,13 @@ class Kiosk:
         nav.add(self.menu)
         titles = {"guides": T.MENU_GUIDES, "scan": T.MENU_SCAN, "portal": T.MENU_PORTAL}
         nav.add_lazy("portal", self._make_portal)
-        for name in [n for n in RESIDENT_SCREENS if n != "portal"]:
+        for name in RESIDENT_SCREENS:
+            if name in ("scan", "portal"):
+                continue  # the real screens, built on first use
             placeholder = PlaceholderScreen(name, titles[name])
             placeholder.back.connect(lambda: nav.go("menu"))
             nav.add(placeholder)
+        nav.add_lazy("scan", self._build_scan_screen)
         self.staff_pin = StaffPinScreen(self.auth)
         info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,
                                          data_dir=self.paths.data_dir)
@@ -113,7 +131,8 @@ class Kiosk:
                                           T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
 
     def _make_portal(self):
-        """The portal screen, built the first time a resident opens it."""
+        """The portal screen, built the first time a resident opens it; its file picker offers
+        the scanned documents and the portal's own downloads of the session."""
         from kiosk_app.portal.options import portal_options, portal_reachable, use_practice
         from kiosk_app.portal.view import PortalScreen
         from kiosk_app.practice.server import PracticePortal
@@ -123,7 +142,8 @@ class Kiosk:
         if use_practice(self.options.practice or section.practice, lambda: portal_reachable(section.start_url)):
             self.practice_portal = PracticePortal().start()
             practice_url = self.practice_portal.home_url
-        self.portal = PortalScreen(portal_options(section, practice_url), self.sessions)
+        self.portal = PortalScreen(portal_options(section, practice_url), self.sessions,
+                                   offered_files=portal_offered_files)
         self.portal.menu_requested.connect(lambda: self.nav.go("menu"))
         self.portal.help_requested.connect(self._portal_help)
         log_event(log, "portal.ready", practice=practice_url is not None)
@@ -146,6 +166,13 @@ class Kiosk:
         if not self.guides.open_for_page(url, title):
             self.nav.go("guides")
 
+    def _build_scan_screen(self):
+        from kiosk_app.scanner.screen import ScanScreen  # page previews: built when first needed
+
+        screen = ScanScreen(self.scanning)
+        screen.back.connect(lambda: self.nav.go("menu"))
+        return screen
+
     def _wire(self) -> None:
         nav, sessions, idle = self.nav, self.sessions, self.idle
         self.home.start_requested.connect(self.start_resident_session)
@@ -153,6 +180,8 @@ class Kiosk:
         self.menu.end_requested.connect(self.end_confirm.open)
         self.end_confirm.accepted.connect(lambda: sessions.end("finished"))
         sessions.started.connect(lambda _s: idle.start())
+        sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
+        self.scanning.progress.connect(lambda *_: idle.poke())  # a long feeder scan is not idleness
         sessions.ended.connect(self._after_session)
         idle.warning.connect(self.idle_overlay.open)
         idle.countdown.connect(self.idle_overlay.set_seconds)
@@ -248,6 +277,7 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
         self.home.show_notice(self.problems())
         log_event(log, "app.recovered", interrupted=len(interrupted))
+        self.scanning.start()  # the scan process and the device search run beside the UI
 
     def quit(self) -> None:
         self.window.allow_close = True
@@ -259,6 +289,7 @@ class Kiosk:
         if getattr(self, "practice_portal", None) is not None:
             self.practice_portal.stop()
         self.store.close()
+        self.scanning.shutdown()
         app = QApplication.instance()
         app.removeEventFilter(self.idle)
         app.removeEventFilter(self.lockdown)

@@ -77,12 +77,14 @@ class KioskPage(QWebEnginePage):
     text_focus = Signal(bool)  # a text field got (True) or lost (False) the focus
 
     def __init__(self, session_profile, dialogs: PageDialogs, file_chooser: FileChooser,
-                 session_folder: Callable[[], Path | None], parent=None):
+                 session_folder: Callable[[], Path | None],
+                 list_files: Callable[[Path | None], list[Path]] = session_files, parent=None):
         super().__init__(session_profile.profile, parent)
         self.rules = session_profile.rules
         self.dialogs = dialogs
         self.file_chooser = file_chooser
         self.session_folder = session_folder
+        self.list_files = list_files
         self.popups = RateLimiter(limit=5, window_s=10.0)
         self.main_navigations = RateLimiter(limit=25, window_s=10.0)
         self._popup_url: QUrl | None = None
@@ -195,7 +197,7 @@ class KioskPage(QWebEnginePage):
         log.debug("page console: %s", message[:200])
 
     def session_files_for(self, accepted: list[str]) -> list[Path]:
-        files = session_files(self.session_folder())
+        files = self.list_files(self.session_folder())
         names = set(files_matching_accept([str(p) for p in files], accepted))
         return [p for p in files if str(p) in names]
 

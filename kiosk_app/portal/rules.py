@@ -221,11 +221,10 @@ def download_name_in(folder_names: set[str], name: str) -> str:
 
 
 def session_files(folder: Path | None) -> list[Path]:
-    """The session's own files (scans, downloads), in subfolders too; hidden ones left out."""
+    """Files directly in the session folder (the portal's downloads), hidden ones left out."""
     if folder is None or not folder.is_dir():
         return []
-    found = [p for p in folder.rglob("*")
-             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    found = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 

@@ -163,9 +163,13 @@ class PortalScreen(Screen):
     def __init__(self, options: PortalOptions, sessions: PortalSessions,
                  dialogs_factory: Callable[[QWidget], PageDialogs] = KioskDialogs,
                  file_chooser_factory: Callable[[QWidget], FileChooser] = picker_chooser,
-                 file_viewer: Callable[[QWidget, Path], None] | None = view_file, parent: QWidget | None = None):
+                 file_viewer: Callable[[QWidget, Path], None] | None = view_file,
+                 offered_files: Callable[[Path | None], list[Path]] = session_files,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.sessions = sessions
+        # What the page's file picker may offer from the session folder (scans, downloads).
+        self.offered_files = offered_files
         self.setObjectName("portalScreen")
         self.setStyleSheet(STYLE)
         self.options = options
@@ -295,7 +299,8 @@ class PortalScreen(Screen):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.view.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.page = KioskPage(self.profile, self._dialogs_factory(self), self._file_chooser_factory(self),
-                              lambda: self.session.work_dir if self.session else None, self.view)
+                              lambda: self.session.work_dir if self.session else None, self.offered_files,
+                              self.view)
         self.view.setPage(self.page)
         self.page.setZoomFactor(self.options.zoom)
         self.view_holder.layout().addWidget(self.view)

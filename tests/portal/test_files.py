@@ -70,10 +70,9 @@ def make_session_files(folder):
     Image.new("RGB", (210, 297), "white").save(folder / "to-khai.pdf")
     Image.new("RGB", (90, 120), "blue").save(folder / "anh.png")
     (folder / "ghi-chu.txt").write_text("x")
-    (folder / "scans").mkdir()
-    Image.new("RGB", (210, 297), "gray").save(folder / "scans" / "trang-2.pdf")
-    (folder / ".tmp").mkdir()
-    (folder / ".tmp" / "dang-quet.pdf").write_bytes(b"%PDF")
+    (folder / "scan-pages").mkdir()
+    (folder / "scan-pages" / "page-1.pnm").write_bytes(b"P6 1 1 255 xyz")  # raw pages: never offered
+    (folder / ".dang-luu.pdf").write_bytes(b"%PDF")
 
 
 def test_picker_offers_only_session_files_matching_accept(qtbot, make_screen, new_session, site):
@@ -82,8 +81,8 @@ def test_picker_offers_only_session_files_matching_accept(qtbot, make_screen, ne
     make_session_files(session.work_dir)
     start(qtbot, screen, session)
     page = screen.page
-    assert sorted(p.name for p in page.session_files_for([".pdf"])) == ["to-khai.pdf", "trang-2.pdf"]
-    assert sorted(p.name for p in page.session_files_for([])) == ["anh.png", "ghi-chu.txt", "to-khai.pdf", "trang-2.pdf"]
+    assert [p.name for p in page.session_files_for([".pdf"])] == ["to-khai.pdf"]
+    assert sorted(p.name for p in page.session_files_for([])) == ["anh.png", "ghi-chu.txt", "to-khai.pdf"]
     # A chooser that returns something it was not offered gets nothing through.
     from PySide6.QtWebEngineCore import QWebEnginePage
 
@@ -91,7 +90,7 @@ def test_picker_offers_only_session_files_matching_accept(qtbot, make_screen, ne
     single = QWebEnginePage.FileSelectionMode.FileSelectOpen
     assert page.chooseFiles(single, [], ["image/*"]) == [str(session.work_dir / "anh.png")]
     multi = QWebEnginePage.FileSelectionMode.FileSelectOpenMultiple
-    assert len(page.chooseFiles(multi, [], [])) == 4
+    assert len(page.chooseFiles(multi, [], [])) == 3
     # Folder upload and "save as" pickers are refused outright.
     assert page.chooseFiles(QWebEnginePage.FileSelectionMode.FileSelectUploadFolder, [], []) == []
 

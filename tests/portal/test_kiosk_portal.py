@@ -112,3 +112,16 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
         assert portal.profile is None and portal.page is None
     finally:
         kiosk.shutdown()
+
+
+def test_kiosk_picker_offers_scanned_documents_and_downloads(tmp_path):
+    from kiosk_app.app import portal_offered_files
+    from kiosk_app.scanner.documents import documents_dir
+
+    documents_dir(tmp_path).mkdir()
+    (documents_dir(tmp_path) / "giay_khai_sinh.pdf").write_bytes(b"%PDF")
+    (tmp_path / "scan-pages").mkdir()
+    (tmp_path / "scan-pages" / "p1.pnm").write_bytes(b"P6")
+    (tmp_path / "bien-nhan.pdf").write_bytes(b"%PDF")
+    assert [p.name for p in portal_offered_files(tmp_path)] == ["giay_khai_sinh.pdf", "bien-nhan.pdf"]
+    assert portal_offered_files(None) == []
