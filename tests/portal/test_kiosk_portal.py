@@ -103,6 +103,12 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
         with qtbot.waitSignal(portal.page_loaded, timeout=15000, check_params_cb=lambda u: "/real" not in u):
             kiosk.switch_session_to_practice()
         assert portal.options.practice and kiosk.sessions.current.mode == "practice"
+        # "Hướng dẫn": the guide step for this page, and back to the very same page.
+        portal.help_button.click()
+        assert kiosk.nav.current == "guide_player"
+        kiosk.nav.screen("guide_player").back.emit()
+        assert kiosk.nav.current == "portal"
+        assert portal.page.url().toString().startswith(kiosk.practice_portal.base_url)
         with qtbot.waitSignal(kiosk.nav.changed, timeout=5000):
             portal.menu_button.click()
         assert kiosk.nav.current == "menu"
