@@ -3,12 +3,13 @@ one session, then prove the next session sees none of it."""
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QUrl
 
 from tests.portal.conftest import Response
-from tests.portal.web import js, load, start
+from tests.portal.web import js
 
 PLANT = """<!doctype html><title>plant</title>
 <script src="/cached.js"></script>
@@ -88,7 +89,6 @@ def test_next_session_sees_nothing_of_the_previous_one(qtbot, make_screen, new_s
     site = wipe_site
     screen = make_screen(home_url=site.url("/plant"))
     first = new_session()
-    screen.page_loaded  # noqa: B018
     # Session 1: plant everything a browser can keep.
     answered = []
     screen.start_session(first)
@@ -139,5 +139,5 @@ def test_next_session_sees_nothing_of_the_previous_one(qtbot, make_screen, new_s
     assert not any(second.work_dir.iterdir())
     assert seen == []
     # And nothing of the profile was ever written to disk.
-    assert profile.persistentStoragePath() == "" or not any(
-        p.is_file() for p in __import__("pathlib").Path(profile.persistentStoragePath()).rglob("*"))
+    stored = profile.persistentStoragePath()
+    assert stored == "" or not any(p.is_file() for p in Path(stored).rglob("*"))
