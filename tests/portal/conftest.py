@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+import shiboken6
 
 
 @dataclass
@@ -167,7 +168,7 @@ def make_screen(qtbot, site, practice, tmp_path):
         screen = PortalScreen(options, sessions, lambda parent: dialogs, lambda parent: chooser, None)
         sessions.screen = screen
         screen.resize(1280, 900)
-        qtbot.addWidget(screen)
+        # Closed and deleted by this fixture (below), before QtWebEngine shuts down.
         screen.dialogs, screen.chooser = dialogs, chooser
         built.append(screen)
         return screen
@@ -175,6 +176,9 @@ def make_screen(qtbot, site, practice, tmp_path):
     yield make
     for screen in built:
         screen.end_session()
+        # Deleted now, not at interpreter exit after QtWebEngine has gone.
+        screen.close()
+        shiboken6.delete(screen)
 
 
 @pytest.fixture

@@ -90,7 +90,10 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
 
     site.routes["/real"] = Response("<title>Cổng thật (thử)</title>real")
     cfg = load_config()
-    cfg = dataclasses.replace(cfg, portal=dataclasses.replace(cfg.portal, start_url=site.url("/real"), practice="off"))
+    # The guide player opened by "Hướng dẫn" plays without real video or audio output.
+    cfg = dataclasses.replace(
+        cfg, portal=dataclasses.replace(cfg.portal, start_url=site.url("/real"), practice="off"),
+        videos=dataclasses.replace(cfg.videos, extra_vlc_args=["--quiet", "--vout=dummy", "--aout=dummy"]))
     kiosk = Kiosk(cfg, kiosk_paths, Options(windowed=True))
     qtbot.addWidget(kiosk.window)
     kiosk.start()

@@ -170,3 +170,14 @@ def test_rate_limiter_and_retry_delay():
     assert [limiter.allow(t) for t in (0, 1, 2, 3)] == [True, True, True, False]
     assert limiter.allow(10.5)
     assert [retry_delay_s(a) for a in range(5)] == [10, 20, 40, 60, 60]
+
+
+def test_webengine_flags():
+    from kiosk_app.portal.engine import prepare_webengine_process
+
+    env = {"QTWEBENGINE_CHROMIUM_FLAGS": "--foo", "QTWEBENGINE_REMOTE_DEBUGGING": "9222"}
+    prepare_webengine_process(env)
+    prepare_webengine_process(env)  # twice: no duplicates
+    assert env["QTWEBENGINE_CHROMIUM_FLAGS"].split().count("--disable-pinch") == 1
+    assert env["QTWEBENGINE_CHROMIUM_FLAGS"].startswith("--foo ")
+    assert "QTWEBENGINE_REMOTE_DEBUGGING" not in env
