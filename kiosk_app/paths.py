@@ -8,7 +8,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
 
 APP_NAME = "kiosk"
 
@@ -29,11 +28,15 @@ SANE_CONFIG_DIR = BUNDLE_ROOT / "config" / "sane"
 
 
 def default_data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_config_file() -> Path:
     """The kiosk's own settings file, overriding config/default.toml."""
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from kiosk_app.admin.pin import ADMIN_PIN_SETTING, verify_pin
 from kiosk_app.logs import log_event, now_iso
-from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.storage.staff_store import DEFAULT_ADMIN_NAME, StaffAccount, StaffStore
+
+if TYPE_CHECKING:
+    from kiosk_app.storage.session_store import SessionStore
 
 log = logging.getLogger("kiosk.admin")
 
@@ -47,7 +49,7 @@ def matching_account(pin: str, accounts: list[StaffAccount]) -> StaffAccount | N
 
 
 class StaffAuth:
-    def __init__(self, store: SessionStore, failed_limit: int, lockout_s: float,
+    def __init__(self, store: "SessionStore", failed_limit: int, lockout_s: float,
                  clock: Callable[[], float] = time.monotonic):
         self._store = store
         self.accounts = StaffStore(store)

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk_app.logs import now_iso
-from kiosk_app.storage.database import StorageError
-from kiosk_app.storage.session_store import SessionStore
+
+if TYPE_CHECKING:
+    from kiosk_app.storage.session_store import SessionStore
+
+
+class StorageError(Exception):
+    """A staff account change the database refused."""
 
 ROLES = ("officer", "admin")
 DEFAULT_ADMIN_NAME = "Quản trị"
@@ -28,7 +34,7 @@ class StaffAccount:
 
 
 class StaffStore:
-    def __init__(self, store: SessionStore):
+    def __init__(self, store: "SessionStore"):
         self._store = store
 
     def _db(self):

@@ -53,9 +53,13 @@ def test_end_asks_first_then_wipes_and_returns_home(make_kiosk, qtbot):
     click(qtbot, kiosk.window, "endConfirmNo")
     assert kiosk.sessions.current is session and kiosk.nav.current == "menu"
     click(qtbot, kiosk.window, "menu_end")
+    click(qtbot, kiosk.window, "endConfirmYes")
+    assert kiosk.nav.current == "end_questions"  # did you submit? (answers: tests/staff)
     with qtbot.waitSignal(kiosk.sessions.ended) as ended:
-        click(qtbot, kiosk.window, "endConfirmYes")
+        click(qtbot, kiosk.window, "endSkip")
     assert ended.args == [session.id, "finished"]
+    assert kiosk.nav.current == "satisfaction"
+    click(qtbot, kiosk.window, "satDone")
     assert kiosk.nav.current == "home"
     assert not session.work_dir.exists()
     assert QGuiApplication.clipboard().text() == ""
@@ -225,3 +229,19 @@ def test_every_menu_button_is_big_and_fully_on_screen(make_kiosk, qtbot, size):
         assert tile.height() >= metrics.target_px, name
         assert top_left.y() + tile.height() <= size[1], f"{name} runs off the screen"
     QApplication.instance().setStyleSheet("")
+
+
+def test_lazy_screens_are_built_on_first_visit_only(make_kiosk):
+    kiosk = make_kiosk()
+    built = []
+
+    def factory():
+        screen = KeyProbe()
+        built.append(screen)
+        return screen
+    kiosk.nav.add_lazy("probe", factory)
+    assert built == [] and all(s.name != "probe" for s in kiosk.nav.screens())
+    kiosk.nav.go("probe")
+    kiosk.nav.go("home")
+    kiosk.nav.go("probe")
+    assert len(built) == 1 and kiosk.nav.current == "probe"

@@ -73,3 +73,28 @@ def dataset(store):
     add_event(db, "s3", t, "scan.pages", pages=2, preset="color")
     add_event(db, "s4", t, "scan.document", pages=5, bytes=1000)
     return store
+
+
+@pytest.fixture
+def make_kiosk(qtbot, kiosk_paths):
+    """The real kiosk in-process (offscreen) with a shorter satisfaction reset when asked."""
+    import dataclasses
+
+    from kiosk_app.app import Kiosk, Options
+    from kiosk_app.config import load_config
+
+    built = []
+
+    def make(start_screen="home", reset_s=30.0, feedback=True):
+        cfg = load_config()
+        cfg = dataclasses.replace(cfg, feedback=dataclasses.replace(cfg.feedback, reset_s=reset_s, enabled=feedback))
+        kiosk = Kiosk(cfg, kiosk_paths, Options(start_screen=start_screen))
+        qtbot.addWidget(kiosk.window)
+        kiosk.start()
+        built.append(kiosk)
+        qtbot.waitUntil(lambda: kiosk.store.available)
+        return kiosk
+
+    yield make
+    for kiosk in built:
+        kiosk.shutdown()

@@ -13,7 +13,7 @@ from kiosk_app.shell.widgets import label
 class AnswerButton(QPushButton):
     """A large answer: wrapped, centred text on a coloured face; the whole face is the target."""
 
-    def __init__(self, text: str, name: str, color: str = "", min_height: int = 150):
+    def __init__(self, text: str, name: str, color: str = "", min_height: int = 150, text_role: str = "title"):
         super().__init__()
         self.setObjectName(name)
         self.setProperty("role", "answer")
@@ -23,7 +23,7 @@ class AnswerButton(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         box = QVBoxLayout(self)
         box.setContentsMargins(12, 8, 12, 8)
-        self.text_label = label(text, "title")
+        self.text_label = label(text, text_role)
         self.text_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         box.addWidget(self.text_label)
         if color:
@@ -35,6 +35,14 @@ class AnswerButton(QPushButton):
 
     def answer_text(self) -> str:
         return self.text_label.text()
+
+    def make_checkable(self) -> None:
+        """A choice that stays selected: white text on blue while checked."""
+        self.setCheckable(True)
+        self.setStyleSheet(f"QPushButton#{self.objectName()}:checked {{ background: #0B4F9C; }}")
+        self.toggled.connect(lambda on: self.text_label.setStyleSheet(
+            f"background: transparent; color: {'white' if on else '#0B4F9C'}; font-weight: bold;"))
+        self.toggled.emit(False)
 
 
 def choice_page(question: str, answers: Sequence[tuple[str, str, str]], on_pick: Callable[[str], None],

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout
 
 from kiosk_app.admin.outcome import NOT_FILED_REASONS
 from kiosk_app.admin.screens.common import choice_page
+from kiosk_app.logs import log_event
 from kiosk_app.shell.widgets import Screen, button
 from kiosk_app.strings import staff as T
 
 GREEN, BLUE, GREY = "#166534", "#0B4F9C", "#4B5563"
+PAGES = ("submitted", "helped", "why")
+log = logging.getLogger("kiosk.admin")
 
 
 class EndQuestionsScreen(Screen):
@@ -49,6 +54,7 @@ class EndQuestionsScreen(Screen):
 
     def _go(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        log_event(log, "ui.question", question=PAGES[index])
         self.back_button.setVisible(index == 0)
 
     def _submitted(self, key: str) -> None:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout
 
 from kiosk_app.admin.outcome import NOT_FILED_REASONS, OUTCOMES
-from kiosk_app.admin.screens.common import choice_page
+from kiosk_app.admin.screens.common import AnswerButton, choice_page
 from kiosk_app.shell.widgets import Screen, button, label
 from kiosk_app.strings import common as C
 from kiosk_app.strings import staff as T
@@ -32,12 +32,13 @@ class GuidedStartScreen(Screen):
         self._codes: dict[QPushButton, str] = {}
         items = list(procedures[:MAX_PROCEDURE_BUTTONS - 1]) + [("", T.GUIDED_OTHER)]
         for i, (code, name) in enumerate(items):
-            b = button(name, "", name=f"proc_{code or 'other'}")
-            b.setCheckable(True)
-            b.setStyleSheet("QPushButton:checked { background: #0B4F9C; color: white; }")
+            b = AnswerButton(name, f"proc_{code or 'other'}", "", 76, text_role="")
+            b.make_checkable()
             self.group.addButton(b)
             self._codes[b] = code
             grid.addWidget(b, i // 3, i % 3)
+        for c in range(3):
+            grid.setColumnStretch(c, 1)
         box.addLayout(grid)
         box.addWidget(label(T.GUIDED_PICK_HOW, "title"))
         self.message = label("", "notice")
