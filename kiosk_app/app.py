@@ -200,12 +200,22 @@ class Kiosk:
         self.satisfaction = SatisfactionScreen(self.config.feedback.reset_s)
         for screen in (self.staff_guided, self.staff_outcome, self.end_questions, self.satisfaction):
             self.nav.add(screen)
+        self.nav.add_lazy("staff_stats", self._make_stats_screen)
+
+    def _make_stats_screen(self):
+        from kiosk_app.admin.screens.stats import StatsScreen  # QtCharts: loaded when first needed
+        from kiosk_app.stats.service import StatsService
+
+        screen = StatsScreen(StatsService(self.store, self.config), self.config.reports.usb_roots)
+        screen.back.connect(self._show_staff_menu)
+        return screen
 
     def _wire_staff(self) -> None:
         nav, outcomes, auth = self.nav, self.outcomes, self.auth
         self.staff_menu.guided.connect(lambda: nav.go("staff_guided"))
         self.staff_menu.step_in.connect(lambda: (outcomes.step_in(auth.signed_in), self._show_staff_menu()))
         self.staff_menu.record_outcome.connect(lambda: nav.go("staff_outcome"))
+        self.staff_menu.stats.connect(lambda: nav.go("staff_stats"))
         self.staff_guided.start.connect(self._start_guided)
         self.staff_guided.cancelled.connect(self._show_staff_menu)
         self.staff_outcome.recorded.connect(self._officer_outcome)

@@ -346,3 +346,40 @@ def add_counts(a: Counts, b: Counts) -> Counts:
     return Counts(*(getattr(a, f) + getattr(b, f) for f in Counts.__dataclass_fields__))
 
 
+
+
+# ---------------------------------------------------------------- ranges people ask for
+
+PRESETS = ("today", "this_month", "last_month", "this_year")
+
+
+def local_today(offset_hours: int = DEFAULT_UTC_OFFSET_HOURS, now: datetime | None = None) -> date:
+    now = now or datetime.now(timezone.utc)
+    return (now.astimezone(timezone.utc) + timedelta(hours=offset_hours)).date()
+
+
+def preset_range(name: str, today: date) -> DateRange:
+    if name == "today":
+        return DateRange(today, today)
+    if name == "this_month":
+        return DateRange(today.replace(day=1), today)
+    if name == "last_month":
+        end = today.replace(day=1) - timedelta(days=1)
+        return DateRange(end.replace(day=1), end)
+    if name == "this_year":
+        return DateRange(today.replace(month=1, day=1), today)
+    raise ValueError(f"unknown preset {name!r}")
+
+
+def chart_groups(s: "Summary") -> tuple[str, list[tuple[str, Counts]]]:
+    """Days for a range up to two months, months beyond: every one of them, empty ones too."""
+    if s.range.days <= 62:
+        keys = [str(s.range.start + timedelta(days=i)) for i in range(s.range.days)]
+        kind, found = "day", dict(s.by_day)
+    else:
+        keys, month = [], s.range.start.replace(day=1)
+        while month <= s.range.end:
+            keys.append(f"{month:%Y-%m}")
+            month = (month + timedelta(days=32)).replace(day=1)
+        kind, found = "month", dict(s.by_month)
+    return kind, [(k, found.get(k, Counts())) for k in keys]

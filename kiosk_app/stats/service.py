@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -71,3 +72,22 @@ class StatsService:
     def export(self, fmt: str, rng: DateRange, folder: Path) -> list[Path]:
         target = Path(folder) / export_file_name(fmt, rng, self._config.kiosk.id)
         return export_to(fmt, self._conn(), rng, self.labels(), target, self.offset_hours)
+
+
+def usb_folders(roots: list[str]) -> list[Path]:
+    """Mounted removable drives under the given roots (/media/LABEL, /media/USER/LABEL, ...)."""
+    found: list[Path] = []
+    for root in map(Path, roots):
+        try:
+            children = sorted(p for p in root.iterdir() if p.is_dir())
+        except OSError:
+            continue
+        for child in children:
+            if os.path.ismount(child):
+                found.append(child)
+                continue
+            try:
+                found += sorted(p for p in child.iterdir() if p.is_dir() and os.path.ismount(p))
+            except OSError:
+                continue
+    return found

@@ -172,3 +172,6 @@ EXPORT_ERRORS = {
     "failed": "Lỗi khi ghi tệp. Thử lại hoặc chọn chỗ lưu khác.",
     "database": "Không đọc được dữ liệu phiên.",
 }
+STATS_TAB_OVERVIEW = "Tổng quan"
+STATS_GUIDE_COLUMNS = ["Video", "Số lần mở", "Số lần xem hết", "Bước hay dừng nhất"]
+BACK = "Quay lại"

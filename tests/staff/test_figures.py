@@ -105,3 +105,24 @@ def test_summary_total_equals_the_sum_of_its_months(dataset):
     s = F.summary(dataset.database.conn, DateRange(date(2026, 10, 1), date(2026, 12, 31)))
     assert s.total.sessions == 9 and s.total.filed == 5
     assert s.total == F.total(dataset.database.conn, s.range)
+
+
+def test_presets_and_local_today():
+    from datetime import datetime, timezone
+    late = datetime(2026, 12, 31, 17, 30, tzinfo=timezone.utc)  # 00:30 on 1 January in Vietnam
+    assert F.local_today(7, late) == date(2027, 1, 1) and F.local_today(0, late) == date(2026, 12, 31)
+    today = date(2026, 3, 15)
+    assert F.preset_range("today", today) == DateRange(today, today)
+    assert F.preset_range("this_month", today) == DateRange(date(2026, 3, 1), today)
+    assert F.preset_range("last_month", today) == DateRange(date(2026, 2, 1), date(2026, 2, 28))
+    assert F.preset_range("last_month", date(2026, 1, 10)) == DateRange(date(2025, 12, 1), date(2025, 12, 31))
+    assert F.preset_range("this_year", today) == DateRange(date(2026, 1, 1), today)
+
+
+def test_chart_groups_list_every_day_or_month_of_the_range(dataset):
+    conn = dataset.database.conn
+    kind, groups = F.chart_groups(F.summary(conn, NOV))
+    assert kind == "day" and len(groups) == 30 and groups[0][0] == "2026-11-01"
+    assert dict(groups)["2026-11-04"] == F.Counts() and dict(groups)["2026-11-02"].sessions == 2
+    kind, groups = F.chart_groups(F.summary(conn, DateRange(date(2026, 10, 15), date(2027, 2, 1))))
+    assert kind == "month" and [k for k, _ in groups] == ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02"]
