@@ -40,7 +40,7 @@ log = logging.getLogger("kiosk.app")
 
 RESIDENT_SCREENS = ("guides", "scan", "portal")
 START_SCREENS = ("home", "menu") + RESIDENT_SCREENS
-STAFF_SCREENS = ("staff_pin", "staff_menu", "staff_guided", "staff_outcome", "staff_stats")
+STAFF_SCREENS = ("staff_pin", "staff_menu", "staff_guided", "staff_outcome", "staff_stats", "staff_settings")
 FLUSH_INTERVAL_MS = 15_000
 
 
@@ -193,14 +193,37 @@ class Kiosk:
     # ------------------------------------------------------------ staff, outcomes, satisfaction
 
     def _build_staff_screens(self) -> None:
-        procedures = [(p.code, p.name) for p in self.config.guided.procedures]
-        self.staff_guided = GuidedStartScreen(procedures)
+        self._build_guided_screen()
         self.staff_outcome = OfficerOutcomeScreen()
         self.end_questions = EndQuestionsScreen()
         self.satisfaction = SatisfactionScreen(self.config.feedback.reset_s)
-        for screen in (self.staff_guided, self.staff_outcome, self.end_questions, self.satisfaction):
+        for screen in (self.staff_outcome, self.end_questions, self.satisfaction):
             self.nav.add(screen)
         self.nav.add_lazy("staff_stats", self._make_stats_screen)
+        self.nav.add_lazy("staff_settings", self._make_settings_screen)
+
+    def _build_guided_screen(self) -> None:
+        self.staff_guided = GuidedStartScreen([(p.code, p.name) for p in self.config.guided.procedures])
+        self.staff_guided.start.connect(self._start_guided)
+        self.staff_guided.cancelled.connect(self._show_staff_menu)
+        self.nav.add(self.staff_guided)
+
+    def _make_settings_screen(self):
+        from kiosk_app.admin.screens.settings import SettingsScreen
+        from kiosk_app.paths import default_config_file
+
+        files = self.config.source_files
+        screen = SettingsScreen(self.config, Path(files[1]) if len(files) > 1 else default_config_file())
+        screen.back.connect(self._show_staff_menu)
+        screen.saved.connect(self._apply_settings)
+        return screen
+
+    def _apply_settings(self, config: KioskConfig) -> None:
+        """What the settings screen saved, applied now (the portal's start page: next session)."""
+        self.config = config
+        self.idle.timeout_s = config.session.idle_timeout_s
+        self.home.set_commune(config.kiosk.commune)
+        self._build_guided_screen()
 
     def _make_stats_screen(self):
         from kiosk_app.admin.screens.stats import StatsScreen  # QtCharts: loaded when first needed
@@ -216,8 +239,7 @@ class Kiosk:
         self.staff_menu.step_in.connect(lambda: (outcomes.step_in(auth.signed_in), self._show_staff_menu()))
         self.staff_menu.record_outcome.connect(lambda: nav.go("staff_outcome"))
         self.staff_menu.stats.connect(lambda: nav.go("staff_stats"))
-        self.staff_guided.start.connect(self._start_guided)
-        self.staff_guided.cancelled.connect(self._show_staff_menu)
+        self.staff_menu.settings.connect(lambda: nav.go("staff_settings"))
         self.staff_outcome.recorded.connect(self._officer_outcome)
         self.staff_outcome.cancelled.connect(self._show_staff_menu)
         self.end_questions.answered.connect(

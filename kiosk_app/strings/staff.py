@@ -175,3 +175,17 @@ EXPORT_ERRORS = {
 STATS_TAB_OVERVIEW = "Tổng quan"
 STATS_GUIDE_COLUMNS = ["Video", "Số lần mở", "Số lần xem hết", "Bước hay dừng nhất"]
 BACK = "Quay lại"
+
+# Kiosk settings (administrators)
+SETTINGS_TITLE = "Cài đặt kiosk"
+SETTINGS_FILE = "Lưu vào tệp: {file}"
+SETTINGS_FIELDS = {
+    "kiosk.commune": "Tên đơn vị",
+    "session.idle_timeout_s": "Số giây chờ (15–3600)",
+    "portal.start_url": "Trang đầu của Cổng",
+    "guided.procedures": "Thủ tục (mã | tên)",
+}
+SETTINGS_SAVE = "Lưu và áp dụng"
+SETTINGS_SAVED = "Đã lưu và áp dụng. Trang đầu của Cổng áp dụng từ phiên sau."
+SETTINGS_BAD = "Chưa lưu: {field} không hợp lệ. {detail}"
+SETTINGS_CANNOT_WRITE = "Chưa lưu: không ghi được tệp cài đặt."
