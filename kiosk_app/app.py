@@ -299,6 +299,15 @@ class Kiosk:
         if self.nav.current == "satisfaction":
             self.nav.go("home")
 
+    def _start_sync(self) -> None:
+        """Sending figures upward, when the district or province asked for it (off by default)."""
+        self._sync = None
+        if self.config.sync.enabled:
+            from kiosk_app.stats.sync import SyncWorker
+
+            self._sync = SyncWorker(self.paths.db_file, self.config.sync, self.config.kiosk.id)
+            self._sync.start()
+
     def _flush(self) -> None:
         if self.store.pending or not self.store.available:
             self.store.flush()
@@ -324,12 +333,15 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
         self.home.show_notice(self.problems())
         log_event(log, "app.recovered", interrupted=len(interrupted))
+        self._start_sync()
 
     def quit(self) -> None:
         self.window.allow_close = True
         QApplication.instance().quit()
 
     def shutdown(self) -> None:
+        if getattr(self, "_sync", None) is not None:
+            self._sync.stop()
         if self.sessions.current is not None:
             self.sessions.end("shutdown")
         self.store.close()
