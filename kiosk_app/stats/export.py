@@ -9,6 +9,7 @@ self-filed, helped).
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import errno
 import os
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from kiosk_app.stats.figures import (DEFAULT_UTC_OFFSET_HOURS, IN_RANGE, Counts, DateRange, Summary, local_time,
+from kiosk_app.stats.figures import (DEFAULT_UTC_OFFSET_HOURS, IN_RANGE, Counts, DateRange, Summary, counts_by,
                                      summary, utc_bounds)
 from kiosk_app.strings import staff as T
 
@@ -95,7 +96,8 @@ def atomic_file(target: Path) -> Iterator[Path]:
 # ---------------------------------------------------------------- rows
 
 
-SESSION_SQL = f"""SELECT id, kiosk_id, started_at, duration_s, mode, procedure_code, officer_id, helped,
+SESSION_SQL = f"""SELECT id, kiosk_id, strftime('%d/%m/%Y', started_at, ?), strftime('%H:%M', started_at, ?),
+                         duration_s, mode, procedure_code, officer_id, helped,
                          outcome, not_filed_reason, submitted, satisfaction, trips, satisfaction_reason,
                          end_reason
                   FROM sessions WHERE {IN_RANGE} ORDER BY started_at"""
@@ -112,23 +114,24 @@ def _minutes(seconds) -> float | str:
 def session_rows(conn: sqlite3.Connection, rng: DateRange, labels: Labels,
                  offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> Iterator[list]:
     """One row per session, in Vietnamese, in the order of EXPORT_SESSION_COLUMNS."""
-    cursor = conn.execute(SESSION_SQL, list(utc_bounds(rng, offset_hours)))
+    shift = f"{offset_hours:+d} hours"  # local date and time computed by SQLite, in C
+    cursor = conn.execute(SESSION_SQL, [shift, shift, *utc_bounds(rng, offset_hours)])
+    procedure, officer_name = functools.lru_cache(None)(labels.procedure), functools.lru_cache(None)(labels.officer)
     while batch := cursor.fetchmany(5000):
-        for (sid, kiosk, started, duration, mode, code, officer, helped, outcome, reason, submitted,
+        for (sid, kiosk, day, hour, duration, mode, code, officer, helped, outcome, reason, submitted,
              rating, trips, low_reason, end_reason) in batch:
-            local = local_time(started, offset_hours)
             effective = "practice" if mode == "practice" else outcome
-            yield [sid, kiosk, local.strftime("%d/%m/%Y"), local.strftime("%H:%M"), _minutes(duration),
-                   T.MODE_NAMES.get(mode, mode), code or "", labels.procedure(code or ""),
-                   labels.officer(officer) if officer else "", T.YES if helped else T.NO,
+            yield [sid, kiosk, day, hour, _minutes(duration),
+                   T.MODE_NAMES.get(mode, mode), code or "", procedure(code or ""),
+                   officer_name(officer) if officer else "", T.YES if helped else T.NO,
                    T.OUTCOME_NAMES.get(effective, T.UNKNOWN), T.NOT_FILED_REASONS.get(reason, reason or ""),
                    T.YES if submitted else T.NO, T.SAT_LEVELS.get(rating, ""), T.SAT_TRIPS.get(trips, ""),
                    T.SAT_WHY.get(low_reason, low_reason or ""), T.END_REASONS.get(end_reason, end_reason or "")]
 
 
-def procedure_rows(s: Summary, labels: Labels) -> list[list]:
+def procedure_rows(by_procedure: list[tuple[str, Counts]], labels: Labels) -> list[list]:
     rows = []
-    for code, c in s.by_procedure:
+    for code, c in by_procedure:
         rows.append([code or "", labels.procedure(code), c.non_practice, c.filed, c.filed_alone, c.filed_helped,
                      c.not_filed, c.no_outcome, _pct(c.self_filing_rate), _pct(c.completion_rate)])
     return rows
@@ -187,7 +190,6 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
     UTF-8 with a byte-order mark, so that Excel shows the Vietnamese letters.
     """
     target = Path(target)
-    s = summary(conn, rng, offset_hours)
     written = []
     with atomic_file(target) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
@@ -200,7 +202,7 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
             out.writerow(T.EXPORT_PROCEDURE_COLUMNS)
-            out.writerows(procedure_rows(s, labels))
+            out.writerows(procedure_rows(counts_by(conn, rng, "procedure", offset_hours), labels))
     written.append(side)
     return written
 
@@ -231,7 +233,8 @@ def write_xlsx(conn, rng: DateRange, labels: Labels, target: Path,
             return ws
 
         sheet(T.SHEET_SUMMARY, T.SUMMARY_HEAD, summary_rows(s, labels), [34, 26, 90])
-        sheet(T.SHEET_PROCEDURES, T.EXPORT_PROCEDURE_COLUMNS, procedure_rows(s, labels), [14, 40] + [16] * 8)
+        sheet(T.SHEET_PROCEDURES, T.EXPORT_PROCEDURE_COLUMNS, procedure_rows(s.by_procedure, labels),
+              [14, 40] + [16] * 8)
         sheet(T.SHEET_MONTHS, T.EXPORT_PERIOD_COLUMNS, period_rows(s.by_month))
         sheet(T.SHEET_DAYS, T.EXPORT_PERIOD_COLUMNS, period_rows(s.by_day))
         sheet(T.SHEET_OFFICERS, T.EXPORT_OFFICER_COLUMNS, period_rows(s.by_officer, labels.officer))

@@ -10,7 +10,6 @@ outcome is "practice" when its mode is practice, else its recorded outcome (or n
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -130,67 +129,69 @@ class Counts:
         return self.duration_total_s / self.duration_n if self.duration_n else None
 
 
-def _group_key(group: str, offset_mod: str) -> tuple[str, list]:
-    if group == "day":
-        return "date(started_at, ?)", [offset_mod]
-    if group == "week":  # the Monday that starts the week
-        return "date(started_at, ?, 'weekday 0', '-6 days')", [offset_mod]
-    if group == "month":
-        return "strftime('%Y-%m', started_at, ?)", [offset_mod]
-    if group == "procedure":
-        return "coalesce(procedure_code, '')", []
-    if group == "officer":
-        return "coalesce(officer_id, 0)", []
-    if group == "all":
-        return "''", []
-    raise ValueError(f"unknown grouping {group!r}; expected one of {', '.join(GROUPS)}")
-
-
 EFFECTIVE_OUTCOME = "CASE WHEN mode = 'practice' THEN 'practice' ELSE coalesce(outcome, '') END"
 IN_RANGE = "started_at >= ? AND started_at < ? AND start_kind != 'demo'"
 
+# One pass over the range: counts per local day × procedure × officer (a few thousand rows for a
+# year); every grouping the screens and exports show is summed from it in Python.
+CUBE_SQL = f"""
+    WITH portal AS (SELECT session_id FROM events WHERE event = 'portal.submitted' AND ts >= ?)
+    SELECT date(started_at, ?) AS d, coalesce(procedure_code, '') AS p, coalesce(officer_id, 0) AS o,
+           count(*), sum(o = 'practice'), sum(o = 'filed_alone'), sum(o = 'filed_helped'), sum(o = 'not_filed'),
+           sum(o = ''), sum(helped = 1), sum(submitted = 1 OR id IN portal), total(duration_s), count(duration_s)
+    FROM (SELECT started_at, procedure_code, officer_id, {EFFECTIVE_OUTCOME} AS o, helped, submitted, duration_s, id
+          FROM sessions WHERE {IN_RANGE})
+    GROUP BY d, p, o"""
 
-def counts_sql(group: str, offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> tuple[str, list]:
-    """The one query behind every count, grouped; parameters still lack the two bounds at the end."""
-    key, params = _group_key(group, f"{offset_hours:+d} hours")
-    sql = f"""
-        WITH s AS (
-            SELECT {key} AS k, {EFFECTIVE_OUTCOME} AS o, helped, submitted, duration_s, id
-            FROM sessions WHERE {IN_RANGE})
-        SELECT k, count(*), sum(o = 'practice'), sum(o = 'filed_alone'), sum(o = 'filed_helped'),
-               sum(o = 'not_filed'), sum(o = ''), sum(helped = 1), sum(submitted = 1),
-               total(duration_s), count(duration_s)
-        FROM s GROUP BY k ORDER BY k"""
-    return sql, params
+
+def cube(conn: sqlite3.Connection, rng: DateRange,
+         offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, str, str, tuple]]:
+    """Rows of (local day, procedure, officer, the Counts fields as a tuple)."""
+    lo, hi = utc_bounds(rng, offset_hours)
+    rows = conn.execute(CUBE_SQL, [lo, f"{offset_hours:+d} hours", lo, hi]).fetchall()
+    return [(r[0], r[1], str(r[2]), tuple(v or 0 for v in r[3:])) for r in rows]
+
+
+def group_key(group: str, day: str, procedure: str, officer: str) -> str:
+    if group == "day":
+        return day
+    if group == "week":  # the Monday that starts the week
+        d = date.fromisoformat(day)
+        return str(d - timedelta(days=d.weekday()))
+    if group == "month":
+        return day[:7]
+    if group == "procedure":
+        return procedure
+    if group == "officer":
+        return officer
+    if group == "all":
+        return ""
+    raise ValueError(f"unknown grouping {group!r}; expected one of {', '.join(GROUPS)}")
+
+
+def aggregate(rows: list[tuple[str, str, str, tuple]], group: str) -> list[tuple[str, Counts]]:
+    out: dict[str, list] = {}
+    keys: dict[tuple, str] = {}
+    for day, procedure, officer, values in rows:
+        ident = (day, procedure, officer)
+        key = keys.get(ident)
+        if key is None:
+            key = keys[ident] = group_key(group, day, procedure, officer)
+        acc = out.get(key)
+        if acc is None:
+            out[key] = list(values)
+        else:
+            for i, v in enumerate(values):
+                acc[i] += v
+    order = (lambda k: (len(k), k)) if group == "officer" else None
+    return [(k, Counts(*out[k][:8], float(out[k][8]), out[k][9])) for k in sorted(out, key=order)]
 
 
 def counts_by(conn: sqlite3.Connection, rng: DateRange, group: str,
               offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, Counts]]:
-    sql, params = counts_sql(group, offset_hours)
-    rows = conn.execute(sql, params + list(utc_bounds(rng, offset_hours))).fetchall()
-    out = [(str(r[0]) if r[0] is not None else "", Counts(*[v or 0 for v in r[1:9]], float(r[9] or 0), r[10] or 0))
-           for r in rows]
-    submitted = _portal_submitted_sessions(conn, rng, group, offset_hours)
-    if submitted:
-        out = [(k, _with_portal(c, submitted.get(k, 0))) for k, c in out]
-    return out
-
-
-def _with_portal(c: Counts, from_events: int) -> Counts:
-    return Counts(c.sessions, c.practice, c.filed_alone, c.filed_helped, c.not_filed, c.no_outcome,
-                  c.stepped_in, max(c.portal_submitted, from_events), c.duration_total_s, c.duration_n)
-
-
-def _portal_submitted_sessions(conn, rng, group, offset_hours) -> dict[str, int]:
-    # The portal logs `portal.submitted` events; count sessions with one (submitted = 1 or not).
-    key, params = _group_key(group, f"{offset_hours:+d} hours")
-    lo, hi = utc_bounds(rng, offset_hours)
-    sql = f"""SELECT {key} AS k, count(*) FROM sessions
-              WHERE {IN_RANGE} AND (submitted = 1 OR id IN (
-                  SELECT session_id FROM events WHERE event = 'portal.submitted' AND ts >= ?))
-              GROUP BY k"""
-    rows = conn.execute(sql, params + [lo, hi, lo]).fetchall()
-    return {str(r[0]): r[1] for r in rows}
+    if group not in GROUPS:
+        raise ValueError(f"unknown grouping {group!r}; expected one of {', '.join(GROUPS)}")
+    return aggregate(cube(conn, rng, offset_hours), group)
 
 
 def total(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Counts:
@@ -232,12 +233,19 @@ class Satisfaction:
 def satisfaction(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Satisfaction:
     lo, hi = utc_bounds(rng, offset_hours)
 
-    def grouped(column: str) -> dict:
-        rows = conn.execute(f"SELECT {column}, count(*) FROM sessions WHERE {IN_RANGE} AND {column} IS NOT NULL "
-                            f"GROUP BY 1 ORDER BY 1 DESC", [lo, hi]).fetchall()
-        return dict(rows)
+    ratings, trips, reasons = Counter(), Counter(), Counter()
+    rows = conn.execute(f"""SELECT satisfaction, trips, satisfaction_reason, count(*) FROM sessions
+                            WHERE {IN_RANGE} AND (satisfaction IS NOT NULL OR trips IS NOT NULL)
+                            GROUP BY 1, 2, 3""", [lo, hi])
+    for rating, trip, reason, n in rows:
+        for counter, value in ((ratings, rating), (trips, trip), (reasons, reason)):
+            if value is not None:
+                counter[value] += n
 
-    return Satisfaction(grouped("satisfaction"), grouped("trips"), grouped("satisfaction_reason"))
+    def ordered(c: Counter) -> dict:
+        return dict(sorted(c.items(), key=lambda kv: kv[0], reverse=True))
+
+    return Satisfaction(ordered(ratings), ordered(trips), ordered(reasons))
 
 
 @dataclass(frozen=True)
@@ -254,34 +262,26 @@ class GuideFigure:
         return max(self.stops.items(), key=lambda kv: (kv[1], -kv[0]))[0]
 
 
-def _events(conn, rng, names: tuple[str, ...], offset_hours) -> list[tuple[str, dict]]:
-    lo, hi = utc_bounds(rng, offset_hours)
-    marks = ", ".join("?" for _ in names)
-    rows = conn.execute(f"SELECT event, data FROM events WHERE event IN ({marks}) AND ts >= ? AND ts < ?",
-                        [*names, lo, hi])
-    out = []
-    for event, data in rows:
-        try:
-            fields = json.loads(data) if data else {}
-        except ValueError:
-            fields = {}
-        out.append((event, fields if isinstance(fields, dict) else {}))
-    return out
-
-
 def guides(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> list[GuideFigure]:
     """From `video.opened`, `video.finished` and `video.closed` (its furthest step when unfinished)."""
+    lo, hi = utc_bounds(rng, offset_hours)
+    rows = conn.execute(
+        """SELECT event, coalesce(json_extract(data, '$.guide'), ''),
+                  CASE WHEN event = 'video.closed' AND NOT coalesce(json_extract(data, '$.finished'), 0)
+                       THEN coalesce(json_extract(data, '$.furthest_step'), json_extract(data, '$.step')) END,
+                  count(*)
+           FROM events WHERE event IN ('video.opened', 'video.finished', 'video.closed') AND ts >= ? AND ts < ?
+             AND json_valid(data)
+           GROUP BY 1, 2, 3""", [lo, hi])
     opened, finished, stops = Counter(), Counter(), {}
-    for event, f in _events(conn, rng, ("video.opened", "video.finished", "video.closed"), offset_hours):
-        guide = str(f.get("guide", ""))
+    for event, guide, step, n in rows:
+        guide = str(guide)
         if event == "video.opened":
-            opened[guide] += 1
+            opened[guide] += n
         elif event == "video.finished":
-            finished[guide] += 1
-        elif not f.get("finished"):
-            step = f.get("furthest_step", f.get("step"))
-            if isinstance(step, int):
-                stops.setdefault(guide, Counter())[step] += 1
+            finished[guide] += n
+        elif isinstance(step, int):
+            stops.setdefault(guide, Counter())[step] += n
     names = sorted(set(opened) | set(finished) | set(stops), key=lambda g: (-opened[g], g))
     return [GuideFigure(g, opened[g], finished[g], dict(sorted(stops.get(g, {}).items()))) for g in names]
 
@@ -333,7 +333,8 @@ class Summary:
 
 
 def summary(conn: sqlite3.Connection, rng: DateRange, offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> Summary:
-    by = {g: counts_by(conn, rng, g, offset_hours) for g in ("day", "week", "month", "procedure", "officer")}
+    rows = cube(conn, rng, offset_hours)
+    by = {g: aggregate(rows, g) for g in ("day", "week", "month", "procedure", "officer")}
     tot = Counts()
     for _k, c in by["month"]:
         tot = add_counts(tot, c)

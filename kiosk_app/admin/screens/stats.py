@@ -248,7 +248,7 @@ class StatsScreen(Screen):
         from kiosk_app.stats.export import procedure_rows, reason_rows
 
         labels = self._stats.labels()
-        self._set_rows(self.procedures, [r[1:] for r in procedure_rows(s, labels)])
+        self._set_rows(self.procedures, [r[1:] for r in procedure_rows(s.by_procedure, labels)])
         self._set_rows(self.officers, [[labels.officer(k), c.sessions, c.practice, c.filed, c.filed_alone,
                                         c.filed_helped, c.not_filed] for k, c in s.by_officer])
         self._set_rows(self.reasons, reason_rows(s))
