@@ -92,6 +92,8 @@ def test_scan_pages_use_the_tools_and_save_a_named_document(qtbot, screen):
     _click(qtbot, screen.save_button)
     assert screen.name_overlay.isVisible()
     _click(qtbot, _by_name(screen.name_overlay, "docName0"))  # "CCCD"
+    assert screen.status.text() == T.SAVING
+    qtbot.waitUntil(lambda: screen.status.text() != T.SAVING)
     assert screen.strip.count() == 0 and "CCCD.pdf" in screen.documents.text()
     assert screen.status.text().startswith(T.SAVED.split("“")[0])
     assert [p.name for p in screen.service.documents()] == ["CCCD.pdf"]
@@ -105,6 +107,7 @@ def test_a_typed_name_from_the_on_screen_keys(qtbot, screen):
         _click(qtbot, _by_name(screen.name_overlay, key))
     assert screen.name_overlay.field.text() == "ĐƠN MƯA"
     _click(qtbot, _by_name(screen.name_overlay, "docNameOk"))
+    qtbot.waitUntil(lambda: screen.service.documents() != [])
     assert [p.name for p in screen.service.documents()] == ["DON_MUA.pdf"]
 
 
@@ -131,3 +134,19 @@ def test_session_reset_leaves_a_clean_screen(qtbot, screen):
     screen.reset()
     assert screen.strip.count() == 0 and screen.status.text() == T.INTRO
     assert screen.documents.text() == T.DOCUMENTS_NONE
+
+
+def test_disk_full_when_saving_keeps_the_pages(qtbot, screen, monkeypatch):
+    from kiosk_app.scanner import service as service_module
+    from kiosk_app.scanner.protocol import Fault, ScanError
+
+    def full(*_args, **_kw):
+        raise ScanError(Fault.DISK_FULL, "No space left on device")
+
+    _scan(qtbot, screen)
+    monkeypatch.setattr(service_module, "write_document", full)
+    _click(qtbot, screen.save_button)
+    _click(qtbot, _by_name(screen.name_overlay, "docName1"))
+    qtbot.waitUntil(lambda: screen.status.text() != T.SAVING)
+    assert screen.status.text() == T.FAULTS["disk_full"] + " " + T.PAGES_KEPT
+    assert screen.strip.count() == 1 and screen.save_button.isEnabled()
