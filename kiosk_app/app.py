@@ -17,7 +17,7 @@ from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
-from kiosk_app.qt_fixes import keep_true_alive_across_emit
+from kiosk_app.qt_fixes import pin_singletons_if_binding_leaks
 from kiosk_app.scanner.presets import settings_from_config
 from kiosk_app.scanner.service import ScanService
 from kiosk_app.session.idle import IdleWatcher
@@ -53,7 +53,7 @@ def prepare_qt() -> None:
     """Settings Qt needs before the QApplication exists."""
     # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    keep_true_alive_across_emit()
+    pin_singletons_if_binding_leaks()
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root (containers, test machines); an installed
         # kiosk runs as its own unprivileged user and keeps the sandbox.
@@ -79,7 +79,7 @@ class Kiosk:
         QApplication.instance().installEventFilter(self.lockdown)
         self._build_screens()
         self._wire()
-        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos)
+        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos, keep_awake=self.idle.poke)
 
         self.sessions.add_wipe_step("scanner", self.scanning.end_session)
         self.sessions.add_wipe_step("screens", self._reset_screens)

@@ -146,7 +146,8 @@ def _guide(table: object, base: Path, path: Path, entry: str) -> Guide:
     for i in range(1, len(steps)):
         if steps[i].start <= steps[i - 1].start:
             raise ManifestError(path, f"{entry}.steps[{i}]",
-                                f"'start' ({steps[i].start:g}) must come after the previous step's ({steps[i - 1].start:g})")
+                                f"'start' ({steps[i].start:g}) must come after the previous step's "
+                                f"({steps[i - 1].start:g})")
     return Guide(
         id=guide_id,
         title=_text(table, "title", path, entry),
@@ -218,7 +219,8 @@ def check_library(manifest: Path, probe=None) -> list[str]:
                 if duration:
                     for j, step in enumerate(guide.steps):
                         if step.start >= duration:
-                            problems.append(f"{where}.steps[{j}]: starts at {step.start:g} s, after the video ends ({duration:g} s)")
+                            problems.append(f"{where}.steps[{j}]: starts at {step.start:g} s, "
+                                            f"after the video ends ({duration:g} s)")
         if guide.subtitles is None:
             problems.append(f"{where}: no subtitles (key 'subtitles')")
         elif not guide.subtitles.is_file():

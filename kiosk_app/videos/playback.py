@@ -79,14 +79,16 @@ class GuidePlayback(QObject):
             self.player.seek(guide.steps[self.current].start)
         self.player.play()
         self.step_changed.emit(self.current)
-        self._record_step("open")
+        self._record_step("open", None, False)
 
     def go_to(self, index: int, via: str = "list") -> None:
         if self.guide is None:
             return
         index = max(0, min(index, len(self.guide.steps) - 1))
+        # Left before its end: neither held at the end of the step nor at the end of the guide.
+        left_early = not (self.held or self.at_end)
         self.held = self.at_end = False
-        changed = index != self.current
+        changed, previous = index != self.current, self.current
         self.current = index
         self._furthest = max(self._furthest, index)
         target = self.guide.steps[index].start
@@ -95,7 +97,7 @@ class GuidePlayback(QObject):
         self.player.play()
         if changed:
             self.step_changed.emit(index)
-        self._record_step(via)
+        self._record_step(via, previous, left_early)
 
     def next_step(self) -> None:
         if self.guide is not None and self.current + 1 < len(self.guide.steps):
@@ -147,10 +149,10 @@ class GuidePlayback(QObject):
         index = step_index_at(self.guide, seconds)
         # Playing only ever moves forward; going back is the resident's doing (go_to).
         if index > self.current and self.player.is_playing():
-            self.current = index
+            previous, self.current = self.current, index
             self._furthest = max(self._furthest, index)
             self.step_changed.emit(index)
-            self._record_step("play")
+            self._record_step("play", previous, False)
 
     def _landed(self, seconds: float) -> bool:
         if self._landing is None:
@@ -176,5 +178,8 @@ class GuidePlayback(QObject):
         self._record("video.finished", guide=self.guide.id, steps=len(self.guide.steps))
         self.finished.emit()
 
-    def _record_step(self, via: str) -> None:
-        self._record("video.step", guide=self.guide.id, step=self.current, via=via)
+    def _record_step(self, via: str, from_step: int | None, left_early: bool) -> None:
+        """A step reached: how (open, play, next, previous, repeat, list, restart), from which
+        step, and whether that one was left before its end (skipped or cut short)."""
+        self._record("video.step", guide=self.guide.id, step=self.current, via=via, from_step=from_step,
+                     left_early=left_early)

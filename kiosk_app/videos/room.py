@@ -21,8 +21,11 @@ PLAYER_SCREEN = GuidePlayerScreen.name
 
 
 class GuideRoom:
-    def __init__(self, nav: Navigator, record: Callable[..., None], settings: VideosSection):
+    def __init__(self, nav: Navigator, record: Callable[..., None], settings: VideosSection,
+                 keep_awake: Callable[[], None] | None = None):
+        """`keep_awake` is called while a guide plays: watching counts as using the kiosk."""
         self._nav, self._record, self._settings = nav, record, settings
+        self._keep_awake = keep_awake
         self.manifest = manifest_path(settings.manifest)
         self.library: GuideLibrary | None = None
         problem = None
@@ -40,6 +43,8 @@ class GuideRoom:
     def _make_player(self) -> GuidePlayerScreen:
         player = create_player(DEFAULT_VLC_ARGS + tuple(self._settings.extra_vlc_args))
         playback = GuidePlayback(player, self._record, pause_after_step=self._settings.pause_after_step)
+        if self._keep_awake is not None:
+            player.position_changed.connect(lambda _s: player.is_playing() and self._keep_awake())
         screen = GuidePlayerScreen(playback, volume=self._settings.volume, subtitles=self._settings.subtitles)
         screen.back.connect(lambda: self._nav.go(LIST_SCREEN))
         screen.menu.connect(lambda: self._nav.go("menu"))

@@ -211,7 +211,8 @@ class GuidePlayerScreen(Screen):
         self.error_text.setObjectName("videoErrorText")
         err.addWidget(self.error_text)
         err.addWidget(label(T.ERROR_NEXT))
-        err.addWidget(button(T.BACK_TO_GUIDES, "primary", self.leave, name="videoErrorBack"), 0, Qt.AlignmentFlag.AlignCenter)
+        error_back = button(T.BACK_TO_GUIDES, "primary", self.leave, name="videoErrorBack")
+        err.addWidget(error_back, 0, Qt.AlignmentFlag.AlignCenter)
         err.addStretch(1)
         self.video_stack = QStackedLayout()
         self.video_stack.addWidget(self.surface)
@@ -229,7 +230,9 @@ class GuidePlayerScreen(Screen):
         self.volume_label = label("")
         self.volume_up = button(T.VOLUME_UP, "", lambda: self._change_volume(VOLUME_STEP), name="videoVolumeUp")
         self.subtitles_button = button(T.SUBTITLES_OFF, "", self._toggle_subtitles, name="videoSubtitles")
-        controls = QGridLayout()
+        self.controls_panel = QWidget()
+        controls = QGridLayout(self.controls_panel)
+        controls.setContentsMargins(0, 0, 0, 0)
         controls.setHorizontalSpacing(16)
         for col, w in enumerate((self.prev_button, self.repeat_button, self.play_button, self.next_button)):
             controls.addWidget(w, 0, col)
@@ -244,14 +247,16 @@ class GuidePlayerScreen(Screen):
         steps_widget.setLayout(self.steps_box)
         self.step_label = _left("", "title")
         self.steps_area = _touch_scroll(steps_widget)
-        steps = QVBoxLayout()
+        self.steps_panel = QWidget()
+        steps = QVBoxLayout(self.steps_panel)
+        steps.setContentsMargins(0, 0, 0, 0)
         steps.addWidget(self.step_label)
         steps.addWidget(self.steps_area, 1)
 
         middle = QHBoxLayout()
         middle.setSpacing(24)
         middle.addLayout(self.video_stack, 3)
-        middle.addLayout(steps, 1)
+        middle.addWidget(self.steps_panel, 1)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
@@ -259,7 +264,7 @@ class GuidePlayerScreen(Screen):
         outer.addLayout(top)
         outer.addLayout(middle, 1)
         outer.addWidget(self.notice)
-        outer.addLayout(controls)
+        outer.addWidget(self.controls_panel)
 
         self.player.playing_changed.connect(self._show_playing)
         self.player.error.connect(self._show_error)
@@ -277,6 +282,8 @@ class GuidePlayerScreen(Screen):
         self.notice.hide()
         self.video_stack.setCurrentWidget(self.surface)
         self.error_text.clear()
+        self.steps_panel.show()
+        self.controls_panel.show()
         self.play_button.setText(T.PAUSE)
         for b in (self.prev_button, self.repeat_button, self.play_button, self.next_button):
             b.setEnabled(True)
@@ -366,6 +373,8 @@ class GuidePlayerScreen(Screen):
         self.error_text.setText(ERROR_TEXT.get(PlayerError(code), T.ERROR_CORRUPT))
         self.video_stack.setCurrentWidget(self.error_panel)
         self.notice.hide()
+        self.steps_panel.hide()  # nothing to step through: only the way back remains
+        self.controls_panel.hide()
         for b in (self.prev_button, self.repeat_button, self.play_button, self.next_button):
             b.setEnabled(False)
 

@@ -21,10 +21,11 @@ WAIT_MS = 10_000
 def make_kiosk(qtbot, kiosk_paths):
     built = []
 
-    def make(manifest: str, start_screen: str = "menu") -> Kiosk:
+    def make(manifest: str, start_screen: str = "menu", idle_timeout_s: float = 120) -> Kiosk:
         cfg = load_config()
         cfg = dataclasses.replace(cfg, videos=dataclasses.replace(
-            cfg.videos, manifest=manifest, extra_vlc_args=list(VLC_TEST_ARGS)))
+            cfg.videos, manifest=manifest, extra_vlc_args=list(VLC_TEST_ARGS)),
+            session=dataclasses.replace(cfg.session, idle_timeout_s=idle_timeout_s, countdown_s=0.3))
         kiosk = Kiosk(cfg, kiosk_paths, Options(windowed=True, start_screen=start_screen))
         qtbot.addWidget(kiosk.window)
         kiosk.start()
@@ -65,7 +66,7 @@ def test_menu_to_guide_to_session_end(make_kiosk, qtbot, media_dir):
     logged = events(kiosk, session.id)
     names = [e for e, _ in logged]
     assert names[0] == "video.opened" and names[-1] == "video.closed"
-    assert ("video.step", {"guide": "mau", "step": 1, "via": "next"}) in logged
+    assert ("video.step", {"guide": "mau", "step": 1, "via": "next", "from_step": 0, "left_early": False}) in logged
     assert logged[-1][1]["furthest_step"] == 1 and logged[-1][1]["finished"] is False
 
 
@@ -91,3 +92,19 @@ def test_a_broken_library_leaves_the_kiosk_working(make_kiosk, qtbot, tmp_path):
     assert not kiosk.guides.open("dang-nhap")
     qtbot.mouseClick(kiosk.guides.list_screen.findChild(QPushButton, "guidesBack"), Qt.MouseButton.LeftButton)
     assert kiosk.nav.current == "menu"
+
+
+def test_watching_keeps_the_session_awake_until_the_video_waits(make_kiosk, qtbot, media_dir):
+    kiosk = make_kiosk(str(media_dir / "manifest.toml"), idle_timeout_s=0.4)
+    session = kiosk.sessions.current
+    assert kiosk.guides.open("mau")
+    player = kiosk.nav.screen("guide_player").player
+    # Playing step 1 takes longer than the idle timeout and its countdown together.
+    qtbot.waitUntil(lambda: kiosk.nav.screen("guide_player").playback.held, timeout=WAIT_MS)
+    assert kiosk.sessions.current is session and not kiosk.idle_overlay.isVisible()
+    # Held at the end of the step, nothing plays: the idle countdown runs and ends the session.
+    with qtbot.waitSignal(kiosk.sessions.ended, timeout=WAIT_MS) as ended:
+        pass
+    assert ended.args == [session.id, "timeout"]
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=WAIT_MS)
+

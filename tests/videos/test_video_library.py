@@ -123,3 +123,21 @@ def test_step_for_page_on_the_bundled_guides():
     assert vneid is not None and library.guide(vneid.guide_id).steps[vneid.step_index].title.startswith("Cách 1")
     form = step_for_page(library, "https://dichvucong.gov.vn/p/home/nop-ho-so.html?ma=1", "")
     assert form is not None and library.guide(form.guide_id).steps[form.step_index].title == "Điền tờ khai"
+
+
+def test_bundled_manifest_matches_its_storyboard():
+    """The committed media were built from the committed storyboard (run videos/make_guides.py)."""
+    import tomllib
+
+    board = tomllib.loads((BUNDLED.parent / "storyboard.toml").read_text(encoding="utf-8"))
+    library = load_library(BUNDLED)
+    assert [g["id"] for g in board["guides"]] == [g.id for g in library.guides]
+    for planned, built in zip(board["guides"], library.guides):
+        assert built.title == planned["title"]
+        assert [s.title for s in built.steps] == [s["title"] for s in planned["steps"]]
+        assert [s.url_patterns for s in built.steps] == [tuple(s.get("url_patterns", ())) for s in planned["steps"]]
+        assert [s.title_patterns for s in built.steps] == [tuple(s.get("title_patterns", ())) for s in planned["steps"]]
+        cues = (BUNDLED.parent / f"{built.id}.srt").read_text(encoding="utf-8")
+        for step in planned["steps"]:
+            first_sentence = step["slides"][0]["say"].split(". ")[0].split()[:4]
+            assert " ".join(first_sentence) in cues.replace("\n", " "), first_sentence

@@ -12,7 +12,8 @@ from kiosk_app.videos.vlc_player import VlcPlayer
 from video_media import STEP_S, VLC_TEST_ARGS
 
 WAIT_MS = 10_000
-ALLOWED_FIELDS = {"guide", "step", "steps", "via", "furthest_step", "finished", "watched_fraction", "seconds_open"}
+ALLOWED_FIELDS = {"guide", "step", "steps", "via", "from_step", "left_early", "furthest_step", "finished",
+                  "watched_fraction", "seconds_open"}
 
 
 @pytest.fixture
@@ -60,7 +61,8 @@ def test_touching_a_step_lands_on_its_start(qtbot, player, events, library):
     assert playback.current == 1
     playback.repeat_step()
     wait_position(qtbot, player, STEP_S, STEP_S + 1.0)
-    assert [f["via"] for e, f in events if e == "video.step"] == ["open", "list", "previous", "repeat"]
+    steps = [(f["via"], f["from_step"], f["left_early"]) for e, f in events if e == "video.step"]
+    assert steps == [("open", None, False), ("list", 0, True), ("previous", 2, True), ("repeat", 1, True)]
 
 
 def test_the_current_step_follows_playback(qtbot, player, events, library):
@@ -68,7 +70,7 @@ def test_the_current_step_follows_playback(qtbot, player, events, library):
     with qtbot.waitSignal(playback.step_changed, timeout=WAIT_MS, check_params_cb=lambda i: i == 1):
         playback.open(library.guide("mau"))
     assert STEP_S <= player.position() < STEP_S + 1.0
-    assert ("video.step", {"guide": "mau", "step": 1, "via": "play"}) in events
+    assert ("video.step", {"guide": "mau", "step": 1, "via": "play", "from_step": 0, "left_early": False}) in events
 
 
 def test_playback_holds_at_the_end_of_each_step(qtbot, player, events, library):
@@ -81,6 +83,7 @@ def test_playback_holds_at_the_end_of_each_step(qtbot, player, events, library):
     playback.toggle_pause()  # the big play button goes on to the next step while held
     wait_position(qtbot, player, STEP_S, 2 * STEP_S)
     assert playback.current == 1 and not playback.held
+    assert events[-1] == ("video.step", {"guide": "mau", "step": 1, "via": "next", "from_step": 0, "left_early": False})
 
 
 def test_the_end_of_the_guide_and_starting_again(qtbot, player, events, library):
@@ -156,3 +159,19 @@ def test_subtitles_can_be_turned_off_and_on(qtbot, player, media_dir):
     qtbot.waitUntil(lambda: mp.video_get_spu() == -1, timeout=WAIT_MS)
     player.set_subtitles(True)
     qtbot.waitUntil(lambda: mp.video_get_spu() != -1, timeout=WAIT_MS)
+
+
+def test_an_unreadable_file_is_told_apart(monkeypatch, tmp_path):
+    from kiosk_app.videos import player as player_module
+
+    video = tmp_path / "locked.mp4"
+    video.write_bytes(b"\0")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(player_module, "open", refuse, raising=False)
+    assert player_module.check_media_file(video) == PlayerError.UNREADABLE
+    monkeypatch.undo()
+    assert player_module.check_media_file(video) is None
+    assert player_module.check_media_file(tmp_path / "none.mp4") == PlayerError.MISSING

@@ -16,7 +16,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtCore import QPoint, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk_app.videos.library import load_library  # noqa: E402
@@ -56,18 +55,19 @@ def main() -> int:
     def grab(name: str, step: int) -> None:
         target = guide.steps[step].start + 0.5
         wait_until(app, lambda: shown and player.is_playing() and player.position() >= target, f"step {step}")
-        # Grab what X shows (VLC draws into its own window, so a widget grab would miss it).
-        QTimer.singleShot(300, lambda: None)
-        end = time.monotonic() + 0.3
-        while time.monotonic() < end:
+        # Grab what X shows (VLC draws into its own window, so a widget grab would miss it),
+        # until the middle of the video area shows a picture rather than the black background.
+        centre = screen.surface.mapToGlobal(screen.surface.rect().center())
+        end = time.monotonic() + DEADLINE_S
+        while True:
             app.processEvents()
-            time.sleep(0.01)
-        pixmap = app.primaryScreen().grabWindow(0)
+            pixmap = app.primaryScreen().grabWindow(0)
+            colour = pixmap.toImage().pixelColor(centre)
+            if max(colour.red(), colour.green(), colour.blue()) > 60 or time.monotonic() > end:
+                break
+            time.sleep(0.02)
         path = out_dir / f"{name}.png"
         pixmap.save(str(path))
-        centre = screen.surface.mapTo(screen.window(), screen.surface.rect().center())
-        at = screen.window().mapToGlobal(QPoint(0, 0)) + centre
-        colour = pixmap.toImage().pixelColor(at)
         shots.append({"name": name, "step": step, "current": playback.current, "position": player.position(),
                       "rgb": [colour.red(), colour.green(), colour.blue()], "png": str(path),
                       "checked": [b.isChecked() for b in screen.step_buttons]})
