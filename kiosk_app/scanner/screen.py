@@ -279,11 +279,12 @@ class ScanScreen(Screen):
         for b in self.presets.buttons():
             b.setEnabled(not scanning)
         self._update_tools()
+        no_scanner = f"{T.NO_SCANNER} {T.NO_SCANNER_HELP}"
         if state == "no_scanner":
-            self._say(f"{T.NO_SCANNER} {T.NO_SCANNER_HELP}")
-        elif state == "searching":
-            self._say(T.PREPARING)
-        elif ready and self.status.text() in (T.PREPARING, f"{T.NO_SCANNER} {T.NO_SCANNER_HELP}"):
+            self._say(no_scanner)
+        elif state == "searching" and self.status.text() in (T.INTRO, no_scanner):
+            self._say(T.PREPARING)  # a fault's message stays while the kiosk looks again
+        elif ready and self.status.text() in (T.PREPARING, no_scanner):
             self._say(T.INTRO)
 
     def _on_progress(self, page: int, fraction: float) -> None:

@@ -15,6 +15,7 @@ PRESETS = (
     ScanPreset("text", "Văn bản", False, 50),
     ScanPreset("jam", "Kẹt giấy", False, 50, extra_options=(("read-return-value", "SANE_STATUS_JAMMED"),)),
     ScanPreset("white", "Giấy trắng", False, 50, extra_options=(("test-picture", "Solid white"),)),
+    ScanPreset("io", "Mất kết nối", False, 50, extra_options=(("read-return-value", "SANE_STATUS_IO_ERROR"),)),
 )
 
 
@@ -150,3 +151,12 @@ def test_disk_full_when_saving_keeps_the_pages(qtbot, screen, monkeypatch):
     qtbot.waitUntil(lambda: screen.status.text() != T.SAVING)
     assert screen.status.text() == T.FAULTS["disk_full"] + " " + T.PAGES_KEPT
     assert screen.strip.count() == 1 and screen.save_button.isEnabled()
+
+
+def test_a_lost_connection_message_stays_while_the_kiosk_looks_again(qtbot, screen):
+    _click(qtbot, screen.presets.button(3))
+    with qtbot.waitSignal(screen.service.stateChanged, timeout=30000,
+                          check_params_cb=lambda st: st == "searching"):
+        _click(qtbot, screen.scan_button)  # an I/O error makes the kiosk look for the scanner
+    qtbot.waitUntil(lambda: screen.service.state == "ready", timeout=30000)
+    assert screen.status.text() == T.FAULTS["io_error"]
