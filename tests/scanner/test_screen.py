@@ -19,10 +19,10 @@ PRESETS = (
 )
 
 
-def _screen(qtbot, tmp_path, monkeypatch, sane_dir=SANE_DIR, device="test:0"):
+def _screen(qtbot, tmp_path, monkeypatch, sane_dir=SANE_DIR, device="test:0", **settings):
     monkeypatch.setenv("SANE_CONFIG_DIR", str(sane_dir))
     events = []
-    service = ScanService(ScannerSettings(device=device, presets=PRESETS),
+    service = ScanService(ScannerSettings(device=device, presets=PRESETS, **settings),
                           lambda e, **f: events.append((e, f)))
     screen = ScanScreen(service)
     qtbot.addWidget(screen)
@@ -160,3 +160,20 @@ def test_a_lost_connection_message_stays_while_the_kiosk_looks_again(qtbot, scre
         _click(qtbot, screen.scan_button)  # an I/O error makes the kiosk look for the scanner
     qtbot.waitUntil(lambda: screen.service.state == "ready", timeout=30000)
     assert screen.status.text() == T.FAULTS["io_error"]
+
+
+def test_a_document_over_the_size_budget_is_made_smaller_and_says_so(qtbot, tmp_path, monkeypatch):
+    from kiosk_app.scanner.documents import OutputSettings
+
+    budget = OutputSettings(size_budget_bytes=800 * 1024, min_dpi=50)
+    scr, service, events = _screen(qtbot, tmp_path, monkeypatch, output=budget)
+    try:
+        _scan(qtbot, scr, scr.feeder_button)  # 10 pages of the test pattern: over 800 KB at q85
+        _click(qtbot, scr.save_button)
+        _click(qtbot, _by_name(scr.name_overlay, "docName2"))
+        qtbot.waitUntil(lambda: scr.status.text() != T.SAVING)
+        assert scr.status.text().endswith(T.SAVED_REDUCED.format(budget="800 KB")), scr.status.text()
+        document = dict(events)["scan.document"]
+        assert document["reduced"] and document["quality"] < 85
+    finally:
+        service.shutdown()
