@@ -31,11 +31,38 @@ class EditableSettings:
     idle_timeout_s: str
     start_url: str
     procedures: str  # one per line: "code | name"
+    scanner_presets: str  # one per line: "key | label | màu or xám | dpi | width x height (mm)"
 
     @classmethod
     def from_config(cls, cfg: KioskConfig) -> "EditableSettings":
+        presets = "\n".join(f"{p.key} | {p.label} | {COLOR if p.color else GRAY} | {p.dpi} | "
+                            f"{p.width_mm:g} x {p.height_mm:g}" for p in cfg.scanner.presets)
         return cls(cfg.kiosk.commune, str(cfg.session.idle_timeout_s), cfg.portal.start_url,
-                   "\n".join(f"{p.code} | {p.name}" for p in cfg.guided.procedures))
+                   "\n".join(f"{p.code} | {p.name}" for p in cfg.guided.procedures), presets)
+
+
+COLOR, GRAY = "màu", "xám"
+
+
+def parse_presets(text: str) -> list[dict]:
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        try:
+            key, label, color, dpi, size = parts
+            width, height = (float(v.strip().replace(",", ".")) for v in size.lower().split("x"))
+            if color not in (COLOR, GRAY) or not key or not label:
+                raise ValueError
+            out.append({"key": key, "label": label, "color": color == COLOR, "dpi": int(dpi),
+                        "width_mm": width, "height_mm": height})
+        except ValueError:
+            raise SettingsError("scanner.presets", f"line {n}: expected 'key | label | {COLOR} or {GRAY} | "
+                                                   "dpi | width x height'") from None
+    if not out:
+        raise SettingsError("scanner.presets", "the list of scan presets is empty")
+    return out
 
 
 def parse_procedures(text: str) -> list[dict]:
@@ -59,7 +86,8 @@ def changes_from(edited: EditableSettings) -> dict:
         raise SettingsError("session.idle_timeout_s", f"{edited.idle_timeout_s!r} is not a whole number") from None
     return {"kiosk": {"commune": edited.commune.strip()}, "session": {"idle_timeout_s": idle},
             "portal": {"start_url": edited.start_url.strip()},
-            "guided": {"procedures": parse_procedures(edited.procedures)}}
+            "guided": {"procedures": parse_procedures(edited.procedures)},
+            "scanner": {"presets": parse_presets(edited.scanner_presets)}}
 
 
 # ---------------------------------------------------------------- a small TOML writer
@@ -120,7 +148,7 @@ def save_settings(target: Path, edited: EditableSettings) -> KioskConfig:
         config = load_config(Path(tmp))
     except ConfigError as exc:
         os.unlink(tmp)
-        raise SettingsError(exc.key, str(exc).replace(tmp, str(target))) from exc
+        raise SettingsError(exc.key.split("[")[0], str(exc).replace(tmp, str(target))) from exc
     try:
         if target.exists():
             shutil.copy2(target, target.with_name(target.name + ".bak"))

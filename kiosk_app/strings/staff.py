@@ -184,8 +184,9 @@ SETTINGS_FIELDS = {
     "session.idle_timeout_s": "Số giây chờ (15–3600)",
     "portal.start_url": "Trang đầu của Cổng",
     "guided.procedures": "Thủ tục (mã | tên)",
+    "scanner.presets": "Nút quét (mã | tên | màu/xám | dpi | rộng x cao mm)",
 }
 SETTINGS_SAVE = "Lưu và áp dụng"
-SETTINGS_SAVED = "Đã lưu và áp dụng. Trang đầu của Cổng áp dụng từ phiên sau."
+SETTINGS_SAVED = "Đã lưu và áp dụng. Trang đầu của Cổng và nút quét áp dụng khi mở lại kiosk."
 SETTINGS_BAD = "Chưa lưu: {field} không hợp lệ. {detail}"
 SETTINGS_CANNOT_WRITE = "Chưa lưu: không ghi được tệp cài đặt."

@@ -10,7 +10,8 @@ from kiosk_app.strings import staff as T
 from tests.staff.test_flows import click, sign_in
 
 GOOD = EditableSettings("UBND xã Bình Phú", "90", "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html",
-                        "1.001193 | Đăng ký khai sinh\n\n2.000815 | Chứng thực bản sao")
+                        "1.001193 | Đăng ký khai sinh\n\n2.000815 | Chứng thực bản sao",
+                        "id_card | Giấy tờ tùy thân | màu | 300 | 90 x 60\ntext | Văn bản | xám | 200 | 210 x 297")
 
 
 def test_toml_round_trip_keeps_vietnamese_and_quotes():
@@ -33,12 +34,17 @@ def test_save_merges_into_the_kiosk_file_and_keeps_other_keys(tmp_path):
     assert config.kiosk.commune == "UBND xã Bình Phú" and config.kiosk.id == "xa-binh-phu"
     assert config.staff.lockout_s == 60 and config.session.idle_timeout_s == 90
     assert [p.code for p in config.guided.procedures] == ["1.001193", "2.000815"]
+    id_card, text = config.scanner.presets
+    assert (id_card.color, id_card.dpi, id_card.width_mm, text.color, text.height_mm) == (True, 300, 90.0, False, 297.0)
     assert (tmp_path / "kiosk.toml.bak").read_text().startswith("[staff]")
 
 
 @pytest.mark.parametrize("field, value, key", [
     ("idle_timeout_s", "5", "session.idle_timeout_s"), ("idle_timeout_s", "nhanh", "session.idle_timeout_s"),
-    ("start_url", "dichvucong.gov.vn", "portal.start_url"), ("procedures", "khai sinh", "guided.procedures")])
+    ("start_url", "dichvucong.gov.vn", "portal.start_url"), ("procedures", "khai sinh", "guided.procedures"),
+    ("scanner_presets", "text | Văn bản | xám | 2000 | 210 x 297", "scanner.presets"),
+    ("scanner_presets", "text | Văn bản | đen | 200 | 210 x 297", "scanner.presets"),
+    ("scanner_presets", "text | Văn bản | xám | 200 | A4", "scanner.presets")])
 def test_bad_values_are_refused_and_the_file_is_untouched(tmp_path, field, value, key):
     target = tmp_path / "kiosk.toml"
     target.write_text('[kiosk]\ncommune = "cũ"\n', encoding="utf-8")

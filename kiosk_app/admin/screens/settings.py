@@ -35,10 +35,10 @@ class SettingsScreen(Screen):
         box.addWidget(label(T.SETTINGS_FILE.format(file=target), "muted"))
         form = QFormLayout()
         self.commune, self.idle, self.start_url = QLineEdit(), QLineEdit(), QLineEdit()
-        self.procedures = QPlainTextEdit()
-        self.procedures.setObjectName("SettingsProcedures")
+        self.procedures, self.presets = QPlainTextEdit(), QPlainTextEdit()
         for key, widget in (("kiosk.commune", self.commune), ("session.idle_timeout_s", self.idle),
-                            ("portal.start_url", self.start_url), ("guided.procedures", self.procedures)):
+                            ("portal.start_url", self.start_url), ("guided.procedures", self.procedures),
+                            ("scanner.presets", self.presets)):
             widget.setObjectName(f"settings_{key}")
             caption = QLabel(T.SETTINGS_FIELDS[key])
             caption.setWordWrap(True)
@@ -61,13 +61,14 @@ class SettingsScreen(Screen):
         self.idle.setText(e.idle_timeout_s)
         self.start_url.setText(e.start_url)
         self.procedures.setPlainText(e.procedures)
+        self.presets.setPlainText(e.scanner_presets)
 
     def entered(self) -> None:
         self.message.hide()
 
     def save(self) -> None:
         edited = EditableSettings(self.commune.text(), self.idle.text(), self.start_url.text(),
-                                  self.procedures.toPlainText())
+                                  self.procedures.toPlainText(), self.presets.toPlainText())
         try:
             config = save_settings(self._target, edited)
         except SettingsError as exc:
