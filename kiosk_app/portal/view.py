@@ -165,8 +165,13 @@ class PortalScreen(Screen):
                  file_chooser_factory: Callable[[QWidget], FileChooser] = picker_chooser,
                  file_viewer: Callable[[QWidget, Path], None] | None = view_file,
                  offered_files: Callable[[Path | None], list[Path]] = session_files,
+                 options_for: Callable[[object], PortalOptions] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
+        # Options per session (a practice session gets the practice portal); None: always these.
+        self.options_for = options_for
+        self._base_options = options
+        self._override: tuple[object, PortalOptions] | None = None  # staff's switch, this session only
         self.sessions = sessions
         # What the page's file picker may offer from the session folder (scans, downloads).
         self.offered_files = offered_files
@@ -288,6 +293,8 @@ class PortalScreen(Screen):
         """A fresh profile, page and view for a new resident; loads the portal's home."""
         if self.profile is not None:
             self.end_session()
+        self.options = self._options_for_session(session)
+        self.practice_badge.setVisible(self.options.practice)
         self.session = session
         if self.options.practice:
             self.sessions.update(mode="practice")
@@ -316,13 +323,20 @@ class PortalScreen(Screen):
         self.stack.setCurrentWidget(self.view_holder)
         self.load(home_url or self.options.home_url)
 
+    def _options_for_session(self, session) -> PortalOptions:
+        if self._override is not None and self._override[0] is session:
+            return self._override[1]
+        self._override = None
+        return self.options_for(session) if self.options_for is not None else self._base_options
+
     def switch_options(self, options: PortalOptions) -> None:
         """Staff switch the running session to the practice portal (or back): the resident
         starts over on a fresh profile, nothing of the other portal carried across."""
+        session = self.session or self.sessions.current
+        self._override = (session, options)
         self.options = options
         self.practice_badge.setVisible(options.practice)
-        session = self.session
-        if session is not None:
+        if self.session is not None:
             self.end_session()
             self.start_session(session)
             self._record("portal.switched", practice=options.practice)

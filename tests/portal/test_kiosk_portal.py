@@ -119,6 +119,16 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
         assert portal.page is not None and portal.page.url().toString().startswith(kiosk.practice_portal.base_url)
         kiosk.sessions.end("finished")
         assert portal.profile is None and portal.page is None
+        # The next resident is on the real portal again; an officer's practice session is not.
+        kiosk.start_resident_session()
+        kiosk.nav.go("portal")
+        qtbot.waitUntil(lambda: portal.page is not None and portal.page.title() == "Cổng thật (thử)", timeout=15000)
+        assert not portal.options.practice and portal.practice_badge.isHidden()
+        kiosk.sessions.end("finished")
+        kiosk.sessions.start("staff", mode="practice")
+        kiosk.nav.go("portal")
+        assert portal.options.practice
+        qtbot.waitUntil(lambda: portal.page.url().toString().startswith(kiosk.practice_portal.base_url), timeout=15000)
     finally:
         kiosk.shutdown()
 
@@ -134,3 +144,36 @@ def test_kiosk_picker_offers_scanned_documents_and_downloads(tmp_path):
     (tmp_path / "bien-nhan.pdf").write_bytes(b"%PDF")
     assert [p.name for p in portal_offered_files(tmp_path)] == ["giay_khai_sinh.pdf", "bien-nhan.pdf"]
     assert portal_offered_files(None) == []
+
+
+@pytest.mark.e2e
+def test_practice_portal_on_screen(start_kiosk, xvfb_display, tmp_path):
+    """Under a real X server: the kiosk shows the practice portal with its yellow practice banner."""
+    import subprocess
+
+    from PIL import Image
+
+    from tests.conftest import wait_until
+
+    kiosk = start_kiosk("--temp-data-dir", "--practice", "--start-screen", "portal", display=xvfb_display)
+    kiosk.wait_event("portal.page", timeout=60)
+    shot = tmp_path / "screen.png"
+
+    def banner_rows() -> int:
+        subprocess.run(["import", "-display", xvfb_display, "-window", "root", str(shot)], check=True)
+        image = Image.open(shot).convert("RGB")
+        width, height = image.size
+        rows = 0
+        for y in range(0, height, 4):
+            yellow = sum(1 for x in range(0, width, 8) if _is_practice_yellow(image.getpixel((x, y))))
+            rows += yellow > (width // 8) * 0.8
+        return rows
+
+    # The kiosk bar's badge is yellow too, but only the page's banner spans the whole width.
+    assert wait_until(banner_rows, timeout=30, interval=0.5, what="the practice banner on screen")
+    assert kiosk.stop() == 0
+
+
+def _is_practice_yellow(rgb) -> bool:
+    r, g, b = rgb
+    return r > 230 and 190 < g < 230 and b < 60
