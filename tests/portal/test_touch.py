@@ -4,11 +4,14 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QInputDevice, QPointingDevice
 from PySide6.QtTest import QTest
 
+from tests.portal.conftest import Response
 from tests.portal.web import js, start
 
 
-def test_drag_scrolls_the_page(qtbot, make_screen, new_session, practice):
-    screen = make_screen(home_url=practice.home_url)
+def test_drag_scrolls_the_page(qtbot, make_screen, new_session, site):
+    # A long page with nothing to tap on: only the drag can move it.
+    site.routes["/long"] = Response('<title>Dài</title><div style="height: 4000px">Trang dài</div>')
+    screen = make_screen(home_url=site.url("/long"))
     screen.show()
     qtbot.waitExposed(screen)
     start(qtbot, screen, new_session())
@@ -17,6 +20,11 @@ def test_drag_scrolls_the_page(qtbot, make_screen, new_session, practice):
                              QPointingDevice.PointerType.Finger, QInputDevice.Capability.Position, 1, 0)
     target = screen.view.focusProxy()
     x = target.width() // 2
+
+    # A finger that touches and lifts without moving scrolls nothing.
+    QTest.touchEvent(target, device).press(0, QPoint(x, 500)).commit()
+    QTest.touchEvent(target, device).release(0, QPoint(x, 500)).commit()
+    assert js(qtbot, screen, "window.scrollY") == 0
 
     def drag():
         touch = QTest.touchEvent(target, device)
