@@ -769,18 +769,18 @@ def _dpkg_installed(package: str) -> bool:
 def _user_exists(name: str) -> bool:
     import pwd
 
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
+    return _known(pwd.getpwnam, name)
 
 
 def _group_exists(name: str) -> bool:
     import grp
 
+    return _known(grp.getgrnam, name)
+
+
+def _known(lookup, name: str) -> bool:
     try:
-        grp.getgrnam(name)
+        lookup(name)
         return True
     except KeyError:
         return False
@@ -810,15 +810,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def make_installer(args: argparse.Namespace, out: Callable[[str], None] = print) -> Installer:
     action = "upgrade" if args.upgrade else "uninstall" if args.uninstall else "install"
-    target = Target(root=args.root.resolve(), dry_run=args.dry_run)
+    target = Target(root=args.root.resolve(), dry_run=args.dry_run, out=out)
     options = Options(action=action, bundle=args.bundle.resolve() if args.bundle else None,
                       checkout=args.checkout.resolve(), wheelhouse=args.wheelhouse, kiosk_id=args.kiosk_id,
                       commune=args.commune, purge=args.purge, skip_packages=args.skip_packages,
                       ready_timeout_s=args.ready_timeout)
-    installer = Installer(target, options)
+    return Installer(target, options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    installer = make_installer(parse_args(argv))
     try:
         return installer.run()
     except InstallError as exc:

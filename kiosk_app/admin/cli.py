@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     pin = sub.add_parser("set-admin-pin", help="set the PIN that opens the staff menu")
     _common(pin)
     pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    doctor = sub.add_parser("doctor", help="check an installed kiosk: service, display, config, "
+                                           "database, libvlc, scanner, portal, disk, clock")
+    _common(doctor)
+    doctor.add_argument("--root", type=Path, default=Path("/"),
+                        help="the installation lives under this folder (made with install.sh --root)")
+    doctor.add_argument("--manifest", type=Path, help="the installer's record (default /etc/kiosk/install.json)")
     return parser
 
 
@@ -80,10 +86,20 @@ def cmd_set_admin_pin(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from kiosk_app.admin import doctor
+
+    ctx = doctor.context_for(args.root, args.manifest, args.data_dir, args.config)
+    print(f"Kiosk doctor: {ctx.install.manifest_path}")
+    text, code = doctor.report(doctor.run_doctor(ctx))
+    print(text)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return {"check": cmd_check, "set-admin-pin": cmd_set_admin_pin}[args.command](args)
+    return {"check": cmd_check, "set-admin-pin": cmd_set_admin_pin, "doctor": cmd_doctor}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,86 @@
+"""--upgrade: the new version is tried on a copy of the data, switched to, and rolled back with
+the database as it was when it does not reach app.ready. The kiosks here start for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+from tests.installer.conftest import recorded
+
+
+def _current(root) -> str:
+    return os.readlink(root / "opt/kiosk/current")
+
+
+def _sessions(db) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _seed_database(root) -> None:
+    """A database of the current schema holding one session, as a running kiosk leaves it."""
+    from kiosk_app.storage.database import open_database
+
+    data = root / "var/lib/kiosk/data"
+    opened = open_database(data / "kiosk.db", data / "backups")
+    opened.db["sessions"].insert({"id": "s1", "kiosk_id": "k", "started_at": "2026-01-01T00:00:00+00:00",
+                                  "start_kind": "resident", "mode": "self"})
+    opened.db.conn.close()
+
+
+def test_an_upgrade_switches_versions_and_keeps_config_and_data(install, make_bundle):
+    code, out, root = install("--bundle", str(make_bundle("1.0.0")))
+    assert code == 0, out
+    _seed_database(root)
+    config = (root / "etc/kiosk/kiosk.toml").read_text()
+    code, out, root = install("--upgrade", "--bundle", str(make_bundle("2.0.0")))
+    assert code == 0, out
+    assert "the new version reached app.ready" in out
+    assert _current(root).startswith("releases/2.0.0-bundle-")
+    assert os.readlink(root / "opt/kiosk/previous") == "releases/1.0.0-bundle"
+    assert (root / "etc/kiosk/kiosk.toml").read_text() == config
+    assert _sessions(root / "var/lib/kiosk/data/kiosk.db") == 1
+    manifest = json.loads((root / "etc/kiosk/install.json").read_text())
+    assert manifest["version"].startswith("2.0.0-bundle-") and manifest["previous_release"].endswith("1.0.0-bundle")
+    assert "systemctl stop kiosk.service" in recorded(root) and "systemctl start kiosk.service" in recorded(root)
+
+
+def test_a_version_that_does_not_start_is_never_switched_to(install, make_bundle):
+    assert install("--bundle", str(make_bundle("1.0.0")))[0] == 0
+    code, out, root = install("--upgrade", "--bundle", str(make_bundle("2.0.0", works=False)))
+    assert code == 1
+    assert "did not start on a copy of the data" in out and "this version is broken" in out
+    assert "keeps running the version it had" in out
+    assert _current(root) == "releases/1.0.0-bundle"
+    assert [p.name for p in (root / "opt/kiosk/releases").iterdir()] == ["1.0.0-bundle"]
+    assert "systemctl stop kiosk.service" not in recorded(root)
+
+
+def test_a_version_that_fails_after_the_switch_is_rolled_back_with_its_database(ki, install, make_bundle,
+                                                                                monkeypatch):
+    code, out, root = install("--bundle", str(make_bundle("1.0.0")))
+    assert code == 0, out
+    _seed_database(root)
+    db = root / "var/lib/kiosk/data/kiosk.db"
+
+    def migrates_then_hangs(self, started):
+        db.write_bytes(b"half-migrated by the new version")
+        return False, "no app.ready in the journal"
+
+    monkeypatch.setattr(ki.Installer, "live_ready", migrates_then_hangs)
+    code, out, root = install("--upgrade", "--bundle", str(make_bundle("2.0.0")))
+    assert code == 1
+    assert "rolling back" in out and "rolled back" in out
+    assert _current(root) == "releases/1.0.0-bundle"
+    assert db.read_bytes().startswith(b"SQLite format 3") and _sessions(db) == 1
+    assert recorded(root)[-1] == "systemctl start kiosk.service"
+
+
+def test_upgrade_needs_an_installation(install, make_bundle):
+    code, out, root = install("--upgrade", "--bundle", str(make_bundle("2.0.0")))
+    assert code == 2 and "no complete installation to upgrade" in out
