@@ -56,6 +56,7 @@ class SystemdWatchdog(QObject):
     def __init__(self, parent: QObject | None = None, environ=os.environ):
         super().__init__(parent)
         self.interval_ms = ping_interval_ms(environ)
+        self.socket_path = environ.get("NOTIFY_SOCKET", "")
         self.pings = 0
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._ping)
@@ -70,13 +71,13 @@ class SystemdWatchdog(QObject):
         self._timer.setInterval(self.interval_ms)
         self._timer.start()
         # READY once the loop runs: a config-error screen is a live kiosk too, waiting for staff.
-        QTimer.singleShot(0, lambda: notify("READY=1\nSTATUS=event loop running"))
+        QTimer.singleShot(0, lambda: notify("READY=1\nSTATUS=event loop running", self.socket_path))
 
     def _ping(self) -> None:
-        if notify("WATCHDOG=1"):
+        if notify("WATCHDOG=1", self.socket_path):
             self.pings += 1
 
     def stop(self) -> None:
         self._timer.stop()
         if self.active:
-            notify("STOPPING=1")
+            notify("STOPPING=1", self.socket_path)
