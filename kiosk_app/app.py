@@ -27,7 +27,7 @@ from kiosk_app.shell.screens.placeholder import PlaceholderScreen
 from kiosk_app.shell.screens.staff import StaffMenuScreen, StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import ConfirmOverlay
-from kiosk_app.shell.window import KioskWindow, LockdownFilter
+from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.watchdog import SystemdWatchdog
@@ -61,8 +61,7 @@ class Kiosk:
 
     def __init__(self, config: KioskConfig, paths: KioskPaths, options: Options):
         self.config, self.paths, self.options = config, paths, options
-        self.store, db_problem = SessionStore.open(paths.db_file, paths.backups_dir)
-        self.db_problem = db_problem
+        self.store = SessionStore.deferred(paths.db_file, paths.backups_dir)
         self.sessions = SessionManager(self.store, paths, config.kiosk.id)
         self.auth = StaffAuth(self.store, config.staff.failed_pin_limit, config.staff.lockout_s)
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
@@ -131,7 +130,8 @@ class Kiosk:
     def problems(self) -> list[str]:
         """What staff should know about, in Vietnamese."""
         found = []
-        if self.db_problem and self.store.available and "moved" in self.db_problem:
+        problem = self.store.problem or ""
+        if self.store.available and "moved" in problem:
             found.append(T.PROBLEM_DB_CORRUPT)
         if not self.store.available or self.store.pending:
             found.append(T.PROBLEM_DB)
@@ -189,10 +189,6 @@ class Kiosk:
     # ------------------------------------------------------------ start and stop
 
     def start(self) -> None:
-        interrupted = self.sessions.recover_interrupted()
-        if self.db_problem:
-            log_event(log, "storage.problem", level=logging.ERROR, problem=self.db_problem)
-        self.home.show_notice(self.problems())
         self.window.present()
         screen = self.options.start_screen
         if screen == "home":
@@ -200,9 +196,17 @@ class Kiosk:
         else:
             self.sessions.start("demo")
             self.nav.go(screen)
-        QTimer.singleShot(0, lambda: log_event(
-            log, "app.ready", screen=self.nav.current, data_dir=str(self.paths.data_dir),
-            interrupted=len(interrupted)))
+        QTimer.singleShot(0, self._ready)
+
+    def _ready(self) -> None:
+        log_event(log, "app.ready", screen=self.nav.current, data_dir=str(self.paths.data_dir))
+        # Work that can wait until the resident sees the home screen.
+        self.store.flush()
+        interrupted = self.sessions.recover_interrupted()
+        if self.store.problem:
+            log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
+        self.home.show_notice(self.problems())
+        log_event(log, "app.recovered", interrupted=len(interrupted))
 
     def quit(self) -> None:
         self.window.allow_close = True
@@ -274,12 +278,7 @@ def run(paths: KioskPaths, config_file: Path | None, options: Options) -> int:
         screen.retry.connect(lambda: (screen.hide(), screen.deleteLater(), boot()))
         if old is not None:
             old.deleteLater()
-        if opts.windowed:
-            screen.resize(1366, 768)
-            screen.show()
-        else:
-            screen.setWindowFlags(Qt.WindowType.FramelessWindowHint)
-            screen.showFullScreen()
+        present(screen, opts.windowed)
         log_event(log, "app.problem_shown", summary=summary)
 
     boot()

@@ -9,7 +9,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
 
 APP_NAME = "kiosk"
 
@@ -33,6 +32,8 @@ def default_data_dir() -> Path:
     # An installed kiosk (installer/linux) sets KIOSK_DATA_DIR for the kiosk and kiosk-admin.
     if os.environ.get("KIOSK_DATA_DIR"):
         return Path(os.environ["KIOSK_DATA_DIR"])
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -40,6 +41,8 @@ def default_config_file() -> Path:
     """The kiosk's own settings file, overriding config/default.toml."""
     if os.environ.get("KIOSK_CONFIG"):
         return Path(os.environ["KIOSK_CONFIG"])
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from kiosk_app.admin.pin import ADMIN_PIN_SETTING, verify_pin
 from kiosk_app.logs import log_event
-from kiosk_app.storage.session_store import SessionStore
+
+if TYPE_CHECKING:
+    from kiosk_app.storage.session_store import SessionStore
 
 log = logging.getLogger("kiosk.admin")
 
@@ -31,7 +33,7 @@ def lockout_left(failures: int, last_failure: float, now: float, limit: int, loc
 
 
 class StaffAuth:
-    def __init__(self, store: SessionStore, failed_limit: int, lockout_s: float,
+    def __init__(self, store: "SessionStore", failed_limit: int, lockout_s: float,
                  clock: Callable[[], float] = time.monotonic):
         self._store = store
         self._limit, self._lockout_s = failed_limit, lockout_s

@@ -66,11 +66,14 @@ class SessionManager(QObject):
 
     def recover_interrupted(self) -> list[str]:
         """At start-up: close sessions a crash left open, delete every leftover working folder."""
-        ids = self._store.close_interrupted(now_iso())
+        running = self.current.id if self.current else None
+        ids = self._store.close_interrupted(now_iso(), keep=running)
         for sid in ids:
             log_event(log, "session.interrupted", session=sid)
         if self._paths.sessions_dir.exists():
             for leftover in self._paths.sessions_dir.iterdir():
+                if leftover.name == running:
+                    continue
                 shutil.rmtree(leftover, ignore_errors=True)
                 log_event(log, "session.leftover_removed", folder=leftover.name)
         return ids

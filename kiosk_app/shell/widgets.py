@@ -86,6 +86,7 @@ class Overlay(QWidget):
         self.card.setObjectName("OverlayCard")
         self.card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.card.setMaximumWidth(1100)
+        self.card.setMinimumWidth(min(900, int(parent.width() * 0.7)) if parent.width() > 400 else 0)
         self.body = QVBoxLayout(self.card)
         self.body.setContentsMargins(48, 40, 48, 40)
         self.body.setSpacing(24)
@@ -99,6 +100,7 @@ class Overlay(QWidget):
         return False
 
     def open(self) -> None:
+        self.card.setMinimumWidth(min(900, int(self.parent().width() * 0.7)))
         self.setGeometry(self.parent().rect())
         self.raise_()
         self.show()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QWindow
@@ -55,6 +56,7 @@ class Navigator(QObject):
         super().__init__(stack)
         self._stack = stack
         self._screens: dict[str, Screen] = {}
+        self._factories: dict[str, Callable[[], Screen]] = {}
         self.previous = ""
 
     def add(self, screen: Screen) -> None:
@@ -65,10 +67,18 @@ class Navigator(QObject):
         self._screens[screen.name] = screen
         self._stack.addWidget(screen)
 
+    def add_lazy(self, name: str, factory: Callable[[], Screen]) -> None:
+        """A screen built the first time it is needed (heavy ones: web view, video player),
+        so that the home screen appears quickly."""
+        self._factories[name] = factory
+
     def screen(self, name: str) -> Screen:
+        if name not in self._screens:
+            self.add(self._factories.pop(name)())
         return self._screens[name]
 
     def screens(self) -> list[Screen]:
+        """The screens built so far (one never built holds nothing of a resident)."""
         return list(self._screens.values())
 
     @property
@@ -77,13 +87,26 @@ class Navigator(QObject):
         return w.name if isinstance(w, Screen) else ""
 
     def go(self, name: str) -> None:
-        screen = self._screens[name]
+        screen = self.screen(name)
         if self.current != name:
             self.previous = self.current
         self._stack.setCurrentWidget(screen)
         screen.entered()
         log_event(log, "ui.screen", screen=name)
         self.changed.emit(name)
+
+
+def present(window: QWidget, windowed: bool) -> None:
+    """Show a top-level kiosk window: fullscreen and frameless, or a plain window for development."""
+    if windowed:
+        window.resize(1366, 768)
+        window.show()
+        return
+    window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    # Without a window manager (cage, Xvfb) fullscreen is only a hint: take the screen too.
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    window.setGeometry(screen.geometry())
+    window.showFullScreen()
 
 
 class KioskWindow(QWidget):
@@ -100,18 +123,9 @@ class KioskWindow(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.stack)
         self.nav = Navigator(self.stack)
-        if not windowed:
-            self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
 
     def present(self) -> None:
-        if self.windowed:
-            self.resize(1366, 768)
-            self.show()
-        else:
-            # Without a window manager (cage, Xvfb) fullscreen is only a hint: take the screen too.
-            screen = self.screen() or QGuiApplication.primaryScreen()
-            self.setGeometry(screen.geometry())
-            self.showFullScreen()
+        present(self, self.windowed)
 
     # A resident cannot close the kiosk; staff exit sets allow_close first.
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

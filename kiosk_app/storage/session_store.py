@@ -12,31 +12,50 @@ import logging
 import sqlite3
 from collections import deque
 from pathlib import Path
-from typing import Any, Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk_app.logs import log_event
-from kiosk_app.storage.database import open_database
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger("kiosk.storage")
 
 MAX_PENDING = 20_000
-Write = Callable[[Database], None]
+Write = Callable[["Database"], None]
 
 
 class SessionStore:
-    def __init__(self, db: Database | None, reopen: Callable[[], Database | None] | None = None):
+    def __init__(self, db: "Database | None", reopen: "Callable[[], Database | None] | None" = None):
         self._db = db
         self._reopen = reopen
         self._pending: deque[Write] = deque()
         self.dropped = 0
+        self.problem: str | None = None  # why the database could not be used, in English
 
     @classmethod
     def open(cls, path: Path, backups_dir: Path) -> tuple["SessionStore", str | None]:
-        opened = open_database(path, backups_dir)
-        store = cls(opened.db, reopen=lambda: open_database(path, backups_dir).db)
-        return store, opened.problem
+        store = cls.deferred(path, backups_dir)
+        store.flush()
+        return store, store.problem
+
+    @classmethod
+    def deferred(cls, path: Path, backups_dir: Path) -> "SessionStore":
+        """A store that opens the database at its first flush (the kiosk shows its home first)."""
+        store = cls(None)
+
+        def reopen():
+            from kiosk_app.storage.database import open_database
+
+            opened = open_database(path, backups_dir)
+            if opened.problem and (store.problem is None or opened.db is None):
+                store.problem = opened.problem
+            elif opened.db is not None and store.problem and "cannot" in store.problem:
+                store.problem = None
+            return opened.db
+
+        store._reopen = reopen
+        return store
 
     # ------------------------------------------------------------ writing
 
@@ -61,10 +80,12 @@ class SessionStore:
         """Write what is pending, in order; True when nothing is left."""
         if self._db is None and self._reopen is not None:
             self._db = self._reopen()
-            if self._db is not None:
+            if self._db is not None and self._pending:
                 log_event(log, "storage.recovered", pending=len(self._pending))
         if self._db is None:
             return False
+        if not self._pending:
+            return True
         try:
             with self._db.conn:
                 while self._pending:
@@ -88,12 +109,14 @@ class SessionStore:
         return self._write(lambda db: db["events"].insert(
             {"session_id": session_id, "ts": ts, "event": event, "data": payload}))
 
-    def close_interrupted(self, ended_at: str) -> list[str]:
-        """Close sessions left open by a crash or power cut; returns their ids."""
+    def close_interrupted(self, ended_at: str, keep: str | None = None) -> list[str]:
+        """Close sessions left open by a crash or power cut (all but `keep`); returns their ids."""
+        self.flush()
         if self._db is None:
             return []
         try:
-            ids = [r[0] for r in self._db.execute("SELECT id FROM sessions WHERE ended_at IS NULL")]
+            ids = [r[0] for r in self._db.execute(
+                "SELECT id FROM sessions WHERE ended_at IS NULL AND id IS NOT ?", [keep])]
         except sqlite3.Error as exc:
             log_event(log, "storage.read_failed", level=logging.WARNING, error=str(exc))
             return []

@@ -19,6 +19,7 @@ def make_kiosk(qtbot, kiosk_paths):
         qtbot.addWidget(kiosk.window)
         kiosk.start()
         built.append(kiosk)
+        qtbot.waitUntil(lambda: kiosk.store.available)  # opened right after app.ready
         return kiosk
 
     yield make

@@ -91,14 +91,15 @@ def test_a_session_cut_by_a_crash_is_closed_as_interrupted(start_kiosk, tmp_path
     data = tmp_path / "data"
     first = start_kiosk("--data-dir", str(data), "--start-screen", "scan")
     started = first.wait_event("session.started")
+    first.wait_event("app.recovered")  # the database is open and the session row written
     folder = data / "sessions" / started["session"]
     assert folder.is_dir()
     first.proc.send_signal(signal.SIGKILL)
     first.proc.wait()
 
     second = start_kiosk("--data-dir", str(data))
-    ready = second.wait_event("app.ready")
-    assert ready["interrupted"] == 1
+    recovered = second.wait_event("app.recovered")
+    assert recovered["interrupted"] == 1
     assert read_db(str(data), f"SELECT end_reason FROM sessions WHERE id = '{started['session']}'") == \
         [("interrupted",)]
     assert not folder.exists()

@@ -225,3 +225,19 @@ def test_every_menu_button_is_big_and_fully_on_screen(make_kiosk, qtbot, size):
         assert tile.height() >= metrics.target_px, name
         assert top_left.y() + tile.height() <= size[1], f"{name} runs off the screen"
     QApplication.instance().setStyleSheet("")
+
+
+def test_lazy_screens_are_built_on_first_visit_only(make_kiosk):
+    kiosk = make_kiosk()
+    built = []
+
+    def factory():
+        screen = KeyProbe()
+        built.append(screen)
+        return screen
+    kiosk.nav.add_lazy("probe", factory)
+    assert built == [] and all(s.name != "probe" for s in kiosk.nav.screens())
+    kiosk.nav.go("probe")
+    kiosk.nav.go("home")
+    kiosk.nav.go("probe")
+    assert len(built) == 1 and kiosk.nav.current == "probe"

@@ -16,14 +16,18 @@ class IdleOverlay(Overlay):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent, "idle")
-        self.body.addWidget(label(T.IDLE_QUESTION, "huge"))
-        self.seconds = label("", "title")
+        self.body.addWidget(label(T.IDLE_QUESTION, "title"))
+        self.number = label("", "huge")
+        self.number.setObjectName("IdleNumber")
+        self.body.addWidget(self.number)
+        self.seconds = label("")
         self.seconds.setObjectName("IdleSeconds")
         self.body.addWidget(self.seconds)
         self.continue_button = button(T.IDLE_CONTINUE, "primary", self._continue, name="idleContinue")
         self.body.addWidget(self.continue_button)
 
     def set_seconds(self, seconds: int) -> None:
+        self.number.setText(str(seconds))
         self.seconds.setText(T.IDLE_EXPLAIN.format(seconds=seconds))
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
