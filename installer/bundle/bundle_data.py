@@ -32,3 +32,9 @@ def data_files(root: Path, data_dirs=DATA_DIRS, report=print) -> list[tuple[str,
                 if Path(name).suffix not in SKIP_SUFFIXES:
                     found.append((str(Path(dirpath) / name), str(Path(dest) / rel)))
     return found
+
+
+def is_system_media_library(name: str) -> bool:
+    """libvlc and libvlccore (Linux .so, Windows .dll): taken from the machine's VLC, never bundled."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()  # a Windows path, even on Linux
+    return base.startswith(("libvlc.", "libvlccore."))

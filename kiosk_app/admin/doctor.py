@@ -29,6 +29,7 @@ EARLIEST_PLAUSIBLE_YEAR = 2025  # a clock before this is wrong: certificates wou
 DISK_FAIL_BYTES = 500 * 1024 * 1024
 DISK_WARN_BYTES = 2 * 1024 * 1024 * 1024
 COMMAND_TIMEOUT_S = 30
+WEB_ENGINE_TIMEOUT_MS = 60_000
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 LABELS = {OK: "OK  ", WARN: "WARN", FAIL: "FAIL", SKIP: "SKIP"}
@@ -203,6 +204,60 @@ def check_libvlc(ctx: DoctorContext) -> Finding:
     return Finding("libvlc", OK, f"libvlc {version}")
 
 
+def _web_engine_probe(conn, timeout_ms: int) -> None:
+    """In a child process (QtWebEngine aborts the whole process when it cannot start): run a
+    page and send back what its script read, with the Chromium version."""
+    from kiosk_app.app import prepare_qt
+
+    prepare_qt()
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, qWebEngineChromiumVersion
+    from PySide6.QtWidgets import QApplication
+    from shiboken6 import delete
+
+    _app = QApplication.instance() or QApplication([])
+    profile = QWebEngineProfile()  # off the record: nothing written to disk
+    page = QWebEnginePage(profile)
+    loop, answer = QEventLoop(), {}
+    page.loadFinished.connect(lambda ok: page.runJavaScript(
+        "document.body.textContent", 0, lambda value: (answer.setdefault("text", value), loop.quit()))
+        if ok else loop.quit())
+    QTimer.singleShot(timeout_ms, loop.quit)
+    page.setHtml("<body>kiosk-doctor</body>")
+    loop.exec()
+    delete(page)  # the page before its profile, or QtWebEngine complains at exit
+    delete(profile)
+    conn.send((answer.get("text"), qWebEngineChromiumVersion()))
+    conn.close()
+
+
+def check_web_engine(ctx: DoctorContext) -> Finding:
+    """Can QtWebEngine (Chromium) start here and run a page? The portal depends on it."""
+    import multiprocessing
+
+    timeout_ms = int(ctx.env.get("KIOSK_DOCTOR_WEB_TIMEOUT_MS", WEB_ENGINE_TIMEOUT_MS))
+    mp = multiprocessing.get_context("spawn")
+    ours, theirs = mp.Pipe(duplex=False)
+    child = mp.Process(target=_web_engine_probe, args=(theirs, timeout_ms), daemon=True)
+    child.start()
+    theirs.close()
+    try:
+        result = ours.recv() if ours.poll(timeout_ms / 1000 + 30) else None
+    except EOFError:  # the child died before answering
+        result = None
+    child.join(30)
+    if child.is_alive():
+        child.kill()
+    if result is None:
+        return Finding("web engine", FAIL, f"QtWebEngine did not start (exit code {child.exitcode}): the portal "
+                                            "cannot be shown. Run the kiosk with --verbose to see why")
+    text, chromium = result
+    if text != "kiosk-doctor":
+        return Finding("web engine", FAIL, "QtWebEngine started but did not run a test page: the portal cannot "
+                                            "be shown. Run the kiosk with --verbose to see why")
+    return Finding("web engine", OK, f"QtWebEngine runs pages (Chromium {chromium})")
+
+
 def check_scanner(ctx: DoctorContext) -> Finding:
     result = _run(["scanimage", "--formatted-device-list=%d|%v %m%n"], env=ctx.env)
     if result is None:
@@ -277,7 +332,8 @@ def check_clock(ctx: DoctorContext) -> Finding:
 
 
 INSTALLED_CHECKS: list[Callable[[DoctorContext], Finding]] = [
-    check_installation, check_service, check_display, check_data_owner, check_libvlc, check_scanner,
+    check_installation, check_service, check_display, check_data_owner, check_web_engine, check_libvlc,
+    check_scanner,
     check_portal, check_disk, check_clock,
 ]
 

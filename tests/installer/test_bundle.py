@@ -35,6 +35,13 @@ def test_data_folders_are_taken_whole_and_a_missing_one_is_skipped(tmp_path):
     assert "bundle: kiosk_app/practice/ does not exist, skipped" in said
 
 
+def test_libvlc_is_left_to_the_machine():
+    assert bundle_data.is_system_media_library("/usr/lib/x86_64-linux-gnu/libvlc.so.5")
+    assert bundle_data.is_system_media_library("libvlccore.so.9")
+    assert bundle_data.is_system_media_library("C:\\Program Files\\VideoLAN\\VLC\\libvlc.dll")
+    assert not bundle_data.is_system_media_library("libQt6WebEngineCore.so.6")
+
+
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory) -> Path:
     if importlib.util.find_spec("PyInstaller") is None:
@@ -61,6 +68,7 @@ def test_the_bundle_carries_qtwebengine_fonts_and_data(bundle):
     assert (internal / "PySide6/Qt/libexec/QtWebEngineProcess").is_file()
     assert list((internal / "PySide6/Qt/resources").glob("qtwebengine_resources*.pak"))
     assert list((internal / "kiosk_app/resources/fonts").glob("*.ttf"))
+    assert not list(internal.glob("libvlc*")), "a bundled libvlc finds no plugins"
     for src, dest in bundle_data.data_files(ROOT, report=lambda _m: None):
         assert (internal / dest / Path(src).name).is_file(), f"{src} is not in the bundle"
     info = json.loads((bundle / "BUNDLE-INFO.json").read_text())
@@ -93,3 +101,15 @@ def test_the_bundled_admin_command_runs(bundle, tmp_path):
                           capture_output=True, text=True, env=_bundle_env(None), cwd=tmp_path, timeout=120)
     assert "OK   config: " + str(bundle / "_internal/config/default.toml") in proc.stdout, proc.stdout + proc.stderr
     assert "cover Vietnamese" in proc.stdout
+
+
+@pytest.mark.bundle
+def test_the_bundled_doctor_finds_its_web_engine_and_the_system_libvlc(bundle, tmp_path):
+    proc = subprocess.run([str(bundle / "kiosk-admin"), "doctor", "--root", str(tmp_path), "--data-dir",
+                           str(tmp_path / "data")], capture_output=True, text=True, env=_bundle_env(None),
+                          cwd=tmp_path, timeout=300)
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("OK    web engine: QtWebEngine runs pages") for line in lines), proc.stdout
+    assert any(line.startswith("OK    libvlc: libvlc 3.") for line in lines), proc.stdout
+    assert any(line.startswith("FAIL  installation: no installed kiosk found") for line in lines)
+    assert proc.returncode == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -54,8 +53,8 @@ def set_portal(root: Path, url: str, extra: str = "") -> None:
     cfg.write_text(cfg.read_text(encoding="utf-8") + f'\n[portal]\nstart_url = "{url}"\n{extra}', encoding="utf-8")
 
 
-def doctor(root: Path, sane: Path) -> tuple[int, str]:
-    env = dict(env_without_display(), PYTHONPATH=str(ROOT), SANE_CONFIG_DIR=str(sane))
+def doctor(root: Path, sane: Path, **extra_env: str) -> tuple[int, str]:
+    env = dict(env_without_display(), PYTHONPATH=str(ROOT), SANE_CONFIG_DIR=str(sane), **extra_env)
     env.pop("KIOSK_DATA_DIR", None)
     env.pop("KIOSK_CONFIG", None)
     proc = subprocess.run([sys.executable, "-m", "kiosk_app.admin.cli", "doctor", "--root", str(root)],
@@ -84,7 +83,8 @@ def test_a_healthy_kiosk(install, make_bundle, portal_url, tmp_path):
     code, out = doctor(root, sane_dir(tmp_path, "test"))
     found = lines_of(out)
     assert code == 0, out
-    for name in ("config", "database", "admin PIN", "installation", "libvlc", "scanner", "portal", "disk", "clock"):
+    for name in ("config", "database", "admin PIN", "installation", "web engine", "libvlc", "scanner", "portal",
+                 "disk", "clock"):
         assert found[name].startswith("OK"), out
     assert "test:0" in found["scanner"]
     assert found["installation"].startswith("OK version 1.0.0-bundle (bundle)")
@@ -98,9 +98,13 @@ def test_a_broken_kiosk_names_each_problem(install, make_bundle, tmp_path):
     set_portal(root, closed_port_url())
     (root / "var/lib/kiosk/data/kiosk.db").write_bytes(b"this is not a database" * 100)
     (root / "opt/kiosk/current").unlink()
-    code, out = doctor(root, sane_dir(tmp_path, ""))
+    # A web engine that cannot start (as on a machine without its libraries) must not take the
+    # other checks with it: it runs in a child process.
+    code, out = doctor(root, sane_dir(tmp_path, ""), QTWEBENGINEPROCESS_PATH="/nonexistent",
+                       KIOSK_DOCTOR_WEB_TIMEOUT_MS="20000")
     found = lines_of(out)
     assert code == 1, out
+    assert found["web engine"].startswith("FAIL QtWebEngine did not start")
     assert found["database"].startswith("FAIL") and "kiosk.db" in found["database"]
     assert found["installation"].startswith("FAIL the program") and "reinstall" in found["installation"]
     assert found["portal"] == "FAIL 127.0.0.1 cannot be reached (the connection was refused): check the network " \
