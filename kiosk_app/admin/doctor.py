@@ -9,10 +9,8 @@ ok, a warning, a problem, or skipped when it cannot be looked at here (no system
 from __future__ import annotations
 
 import datetime as dt
-import grp
 import json
 import os
-import pwd
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -23,6 +21,12 @@ from urllib.parse import urlparse
 from kiosk_app.admin import checks
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.paths import KioskPaths
+
+try:  # accounts and groups as Debian has them; Windows has neither module
+    import grp
+    import pwd
+except ImportError:
+    grp = pwd = None
 
 DEFAULT_MANIFEST = Path("/etc/kiosk/install.json")
 EARLIEST_PLAUSIBLE_YEAR = 2025  # a clock before this is wrong: certificates would fail
@@ -154,6 +158,8 @@ def check_service(ctx: DoctorContext) -> Finding:
 
 
 def check_display(ctx: DoctorContext) -> Finding:
+    if os.name == "nt":
+        return Finding("display", SKIP, "Windows: the kiosk account's own desktop, nothing to look at here")
     missing = [b for b in ("cage", "Xwayland") if not shutil.which(b)]
     if missing:
         return Finding("display", FAIL, f"{' and '.join(missing)} not installed: the kiosk has no screen to "
@@ -259,6 +265,8 @@ def check_web_engine(ctx: DoctorContext) -> Finding:
 
 
 def check_scanner(ctx: DoctorContext) -> Finding:
+    if os.name == "nt":
+        return Finding("scanner", SKIP, "Windows scanners (WIA) are not looked at by doctor yet")
     result = _run(["scanimage", "--formatted-device-list=%d|%v %m%n"], env=ctx.env)
     if result is None:
         return Finding("scanner", FAIL, "scanimage is missing or did not answer in time: apt-get install "
@@ -404,11 +412,11 @@ def _plural(n: int, word: str) -> str:
 
 
 def _user_exists(name: str) -> bool:
-    return _known(pwd.getpwnam, name)
+    return pwd is not None and _known(pwd.getpwnam, name)
 
 
 def _group_exists(name: str) -> bool:
-    return _known(grp.getgrnam, name)
+    return grp is not None and _known(grp.getgrnam, name)
 
 
 def _known(lookup, name: str) -> bool:
