@@ -257,6 +257,10 @@ def os_problem(info: dict[str, str]) -> str | None:
     return None
 
 
+def systemd_running() -> bool:
+    return Path("/run/systemd/system").is_dir()
+
+
 def read_packages(path: Path = HERE / "runtime-packages.txt") -> list[str]:
     lines = (line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line]
@@ -375,7 +379,7 @@ class Installer:
             raise InstallError(problem)
         if problem:
             self.t.say(f"Note: {problem} (ignored: nothing is installed on this system)")
-        if self.t.real and not Path("/run/systemd/system").is_dir():
+        if self.t.real and not systemd_running():
             raise InstallError("systemd is not running on this machine; the kiosk starts through a "
                                "systemd unit (containers without systemd: use --root DIR)")
         manifest = load_manifest(self.t, self.layout)
@@ -530,6 +534,7 @@ class Installer:
     def write_system_files(self) -> None:
         lay = self.layout
         self.t.write(lay.session_script, render("kiosk-session", lay), 0o755)
+        self.t.write(lay.prefix / "README-installed.txt", render("README-installed.txt", lay), 0o644)
         changed = False
         for template, dest in lay.system_files.items():
             mode = 0o755 if template == "kiosk-admin" else 0o644
@@ -608,9 +613,10 @@ class Installer:
         cfg = self.t.path(self.layout.config_file)
         if cfg.exists():
             cmd += ["--config", str(cfg)]
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         if self.t.real:
             cmd = ["runuser", "-u", self.layout.user, "--"] + cmd
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+            env.update(HOME=str(self.layout.home), USER=self.layout.user, LOGNAME=self.layout.user)
         return wait_for_ready(cmd, env, log_file, self.o.ready_timeout_s)
 
     def switch_release(self) -> None:

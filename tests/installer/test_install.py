@@ -14,7 +14,8 @@ import pytest
 from tests.installer.conftest import ROOT, recorded, write_program
 
 SYSTEM_FILES = ["etc/systemd/system/kiosk.service", "etc/pam.d/kiosk", "etc/systemd/logind.conf.d/90-kiosk.conf",
-                "etc/sysctl.d/90-kiosk.conf", "usr/local/bin/kiosk-admin", "opt/kiosk/kiosk-session"]
+                "etc/sysctl.d/90-kiosk.conf", "usr/local/bin/kiosk-admin", "opt/kiosk/kiosk-session",
+                "opt/kiosk/README-installed.txt"]
 
 
 def test_install_writes_every_file_under_root_and_records_the_commands(install, make_bundle):
@@ -83,9 +84,33 @@ def test_the_command_line_says_what_it_does_in_a_dry_run_without_root():
 
 def test_without_root_it_refuses_before_changing_anything(ki, monkeypatch, capsys):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(ki.Installer, "steps", lambda self: pytest.fail("went past the checks"))
     assert ki.main(["--skip-packages"]) == 2
     err = capsys.readouterr().err
     assert "Nothing was changed" in err and "must run as root" in err
+
+
+@pytest.fixture
+def as_root_on_this_machine(ki, monkeypatch):
+    """The installer believing it runs as root on the real system; nothing may run past preflight."""
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(ki.Installer, "steps", lambda self: pytest.fail("went past the checks"))
+    return monkeypatch
+
+
+def test_on_an_unsupported_system_it_refuses_before_changing_anything(ki, as_root_on_this_machine, capsys):
+    as_root_on_this_machine.setattr(ki, "read_os_release",
+                                    lambda: {"ID": "fedora", "VERSION_ID": "40", "PRETTY_NAME": "Fedora Linux 40"})
+    assert ki.main(["--skip-packages"]) == 2
+    assert "Nothing was changed: Fedora Linux 40 is not Debian or Ubuntu" in capsys.readouterr().err
+
+
+def test_without_systemd_it_refuses_and_points_to_root_mode(ki, as_root_on_this_machine, capsys):
+    as_root_on_this_machine.setattr(ki, "read_os_release", lambda: {"ID": "debian", "VERSION_ID": "12"})
+    as_root_on_this_machine.setattr(ki, "systemd_running", lambda: False)
+    assert ki.main(["--skip-packages"]) == 2
+    err = capsys.readouterr().err
+    assert "systemd is not running" in err and "--root DIR" in err
 
 
 @pytest.mark.parametrize("release,problem", [
