@@ -6,8 +6,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -42,15 +46,26 @@ def test_libvlc_is_left_to_the_machine():
     assert not bundle_data.is_system_media_library("libQt6WebEngineCore.so.6")
 
 
+def open_to_all(prefix: str) -> Path:
+    """A folder other users can read (pytest's own temporary folders are root's alone), as the
+    kiosk user must read the installed program."""
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    d.chmod(0o755)
+    return d
+
+
 @pytest.fixture(scope="session")
-def bundle(tmp_path_factory) -> Path:
+def bundle() -> Path:
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.skip("PyInstaller is not installed (pip install -e '.[bundle]')")
-    out = tmp_path_factory.mktemp("bundle")
-    proc = subprocess.run([sys.executable, str(ROOT / "installer/build_bundle.py"), "--dist", str(out / "dist"),
-                           "--work", str(out / "work")], capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out / "dist" / "kiosk"
+    out = open_to_all("kiosk-bundle-test-")
+    try:
+        proc = subprocess.run([sys.executable, str(ROOT / "installer/build_bundle.py"), "--dist", str(out / "dist"),
+                               "--work", str(out / "work")], capture_output=True, text=True, timeout=1200)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        yield out / "dist" / "kiosk"
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def _bundle_env(display: str | None) -> dict:
@@ -113,3 +128,89 @@ def test_the_bundled_doctor_finds_its_web_engine_and_the_system_libvlc(bundle, t
     assert any(line.startswith("OK    libvlc: libvlc 3.") for line in lines), proc.stdout
     assert any(line.startswith("FAIL  installation: no installed kiosk found") for line in lines)
     assert proc.returncode == 1
+
+
+@pytest.mark.bundle
+@pytest.mark.skipif(os.geteuid() != 0 or not (shutil.which("cage") and shutil.which("Xwayland")),
+                    reason="needs root (to run as another user), cage and Xwayland")
+def test_the_installed_session_runs_the_bundle_in_cage_and_pings_systemd(ki, bundle):
+    """What kiosk.service runs, run here: the unit's ExecStart (cage, on wlroots' headless backend
+    since there is no seat) as an unprivileged user, the session script, the bundle on Xwayland;
+    the kiosk reaches app.ready and pings the watchdog through NOTIFY_SOCKET."""
+    base = open_to_all("kiosk-cage-test-")
+    try:
+        layout = ki.Layout(prefix=base / "opt", etc=base / "etc", home=base / "home", user="nobody")
+        (base / "opt/current/bin").mkdir(parents=True)
+        (base / "opt/current/bin/kiosk").symlink_to(bundle / "kiosk")  # as install.sh --bundle links it
+        (base / "etc").mkdir()
+        (base / "etc/kiosk.toml").write_text(ki.render("kiosk.toml", layout, KIOSK_ID="cage-test", COMMUNE="UBND xã"))
+        for d in (base / "home/data", base / "run"):
+            d.mkdir(parents=True)
+            shutil.chown(d, "nobody")
+        (base / "run").chmod(0o700)
+        session = layout.session_script
+        session.write_text(ki.render("kiosk-session", layout))
+        session.chmod(0o755)
+        unit = ki.render("kiosk.service", layout)
+        exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart=")).split("=", 1)[1]
+
+        notify_path = base / "notify"
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(str(notify_path))
+        notify_path.chmod(0o777)
+        sock.settimeout(0.2)
+        stderr_file = base / "stderr.txt"
+        env = {"PATH": "/usr/bin:/bin", "XDG_RUNTIME_DIR": str(base / "run"), "WLR_BACKENDS": "headless",
+               "WLR_LIBINPUT_NO_DEVICES": "1", "WLR_RENDERER": "pixman", "NOTIFY_SOCKET": str(notify_path),
+               "WATCHDOG_USEC": "3000000", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
+        cmd = ["runuser", "-u", "nobody", "--", "env", *[f"{k}={v}" for k, v in env.items()], *exec_start.split()]
+        proc = subprocess.Popen(cmd, cwd=base, stdout=subprocess.DEVNULL, stderr=open(stderr_file, "wb"),
+                                start_new_session=True)
+        messages: list[str] = []
+        try:
+            def seen(what: str):
+                assert proc.poll() is None, stderr_file.read_text(errors="replace")[-3000:]
+                try:
+                    messages.append(sock.recv(4096).decode())
+                except TimeoutError:
+                    pass
+                return what in stderr_file.read_text(errors="replace") or any(what in m for m in messages)
+
+            wait_until(lambda: seen('"event": "app.ready"'), timeout=120, what="app.ready inside cage")
+            wait_until(lambda: seen("WATCHDOG=1"), timeout=60, what="a watchdog ping from inside cage")
+            assert messages[0].startswith("READY=1")
+            assert '"data_dir": "' + str(base / "home/data") in stderr_file.read_text()
+            look_at_the_kiosk_in_cage(proc.pid, base / "home/data")
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+            sock.close()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def look_at_the_kiosk_in_cage(session_id: int, folder: Path) -> None:
+    """The kiosk's window fills cage's output and shows the home screen (primary blue button)."""
+    from PIL import Image
+
+    xwayland = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _in_session(p, session_id)
+                and (p / "comm").read_text().strip() == "Xwayland"]
+    assert xwayland, "cage started no Xwayland"
+    display = next(a for a in (xwayland[0] / "cmdline").read_bytes().decode().split("\0") if a.startswith(":"))
+    as_kiosk = ["runuser", "-u", "nobody", "--", "env", f"DISPLAY={display}"]
+    tree = subprocess.run(as_kiosk + ["xwininfo", "-root", "-tree"], capture_output=True, text=True,
+                          timeout=30).stdout
+    window = next(line.split()[0] for line in tree.splitlines() if "Kiosk" in line and '("kiosk"' in line)
+    shot = folder / "cage.png"
+    subprocess.run(as_kiosk + ["import", "-window", window, str(shot)], check=True, timeout=60)
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1280, 720)  # the whole of wlroots' headless output
+    blue = dict((color, n) for n, color in image.getcolors(image.width * image.height)).get((0x0B, 0x4F, 0x9C), 0)
+    assert blue > image.width * image.height * 0.05, "the home screen's button is not on screen"
+
+
+def _in_session(proc_dir: Path, session_id: int) -> bool:
+    try:
+        return os.getsid(int(proc_dir.name)) == session_id
+    except (ProcessLookupError, PermissionError):
+        return False
