@@ -16,7 +16,10 @@ from PySide6.QtWidgets import QApplication
 from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
-from kiosk_app.paths import KioskPaths
+from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
+from kiosk_app.qt_fixes import pin_singletons_if_binding_leaks
+from kiosk_app.scanner.presets import settings_from_config
+from kiosk_app.scanner.service import ScanService
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
@@ -30,6 +33,7 @@ from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
+from kiosk_app.videos.room import GuideRoom
 from kiosk_app.watchdog import SystemdWatchdog
 
 log = logging.getLogger("kiosk.app")
@@ -50,6 +54,7 @@ def prepare_qt() -> None:
     """Settings Qt needs before the QApplication exists."""
     # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    pin_singletons_if_binding_leaks()
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root (containers, test machines); an installed
         # kiosk runs as its own unprivileged user and keeps the sandbox.
@@ -65,6 +70,8 @@ class Kiosk:
         self.sessions = SessionManager(self.store, paths, config.kiosk.id)
         self.auth = StaffAuth(self.store, config.staff.failed_pin_limit, config.staff.lockout_s)
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
+        self.scanning = ScanService(settings_from_config(config.scanner), self.sessions.record,
+                                    SANE_CONFIG_DIR)
         QApplication.instance().installEventFilter(self.idle)
 
         self.window = KioskWindow(windowed=options.windowed)
@@ -73,7 +80,9 @@ class Kiosk:
         QApplication.instance().installEventFilter(self.lockdown)
         self._build_screens()
         self._wire()
+        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos, keep_awake=self.idle.poke)
 
+        self.sessions.add_wipe_step("scanner", self.scanning.end_session)
         self.sessions.add_wipe_step("screens", self._reset_screens)
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
 
@@ -92,9 +101,12 @@ class Kiosk:
         nav.add(self.menu)
         titles = {"guides": T.MENU_GUIDES, "scan": T.MENU_SCAN, "portal": T.MENU_PORTAL}
         for name in RESIDENT_SCREENS:
+            if name == "scan":
+                continue  # the real screen, built on first use
             placeholder = PlaceholderScreen(name, titles[name])
             placeholder.back.connect(lambda: nav.go("menu"))
             nav.add(placeholder)
+        nav.add_lazy("scan", self._build_scan_screen)
         self.staff_pin = StaffPinScreen(self.auth)
         info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,
                                          data_dir=self.paths.data_dir)
@@ -105,6 +117,13 @@ class Kiosk:
         self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
                                           T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
 
+    def _build_scan_screen(self):
+        from kiosk_app.scanner.screen import ScanScreen  # page previews: built when first needed
+
+        screen = ScanScreen(self.scanning)
+        screen.back.connect(lambda: self.nav.go("menu"))
+        return screen
+
     def _wire(self) -> None:
         nav, sessions, idle = self.nav, self.sessions, self.idle
         self.home.start_requested.connect(self.start_resident_session)
@@ -112,6 +131,8 @@ class Kiosk:
         self.menu.end_requested.connect(self.end_confirm.open)
         self.end_confirm.accepted.connect(lambda: sessions.end("finished"))
         sessions.started.connect(lambda _s: idle.start())
+        sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
+        self.scanning.progress.connect(lambda *_: idle.poke())  # a long feeder scan is not idleness
         sessions.ended.connect(self._after_session)
         idle.warning.connect(self.idle_overlay.open)
         idle.countdown.connect(self.idle_overlay.set_seconds)
@@ -207,6 +228,7 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
         self.home.show_notice(self.problems())
         log_event(log, "app.recovered", interrupted=len(interrupted))
+        self.scanning.start()  # the scan process and the device search run beside the UI
 
     def quit(self) -> None:
         self.window.allow_close = True
@@ -216,6 +238,7 @@ class Kiosk:
         if self.sessions.current is not None:
             self.sessions.end("shutdown")
         self.store.close()
+        self.scanning.shutdown()
         app = QApplication.instance()
         app.removeEventFilter(self.idle)
         app.removeEventFilter(self.lockdown)

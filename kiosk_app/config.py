@@ -68,12 +68,47 @@ class StaffSection:
 
 
 @dataclass(frozen=True)
+class VideosSection:
+    manifest: str = setting()
+    pause_after_step: bool = setting()
+    volume: int = setting(min=0, max=100)
+    subtitles: bool = setting()
+    extra_vlc_args: list[str] = setting()
+
+
+@dataclass(frozen=True)
+class ScanPresetSection:
+    key: str = setting()
+    label: str = setting()
+    color: bool = setting()
+    dpi: int = setting(min=75, max=600)
+    width_mm: float = setting(min=20.0, max=432.0)
+    height_mm: float = setting(min=20.0, max=432.0)
+
+
+@dataclass(frozen=True)
+class ScannerSection:
+    device: str = setting()
+    test_scanner_fallback: bool = setting()
+    hang_timeout_s: int = setting(min=10, max=600)
+    size_budget_mb: float = setting(min=0.2, max=100.0)
+    jpeg_quality: int = setting(min=50, max=95)
+    min_dpi: int = setting(min=75, max=300)
+    single_page_jpeg: bool = setting()
+    detect_blank_pages: bool = setting()
+    document_types: list[str] = setting()
+    presets: list[ScanPresetSection] = setting()
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSection
     ui: UiSection
     session: SessionSection
     portal: PortalSection
     staff: StaffSection
+    videos: VideosSection
+    scanner: ScannerSection
     source_files: tuple[str, ...] = ()
 
 

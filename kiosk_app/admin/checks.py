@@ -13,6 +13,7 @@ from typing import Callable
 
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.paths import FONTS_DIR, KioskPaths
+from kiosk_app.videos.checks import check_videos
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def check_admin_pin(ctx: CheckContext) -> Check:
 
 
 CHECKS: list[Callable[[CheckContext], Check]] = [check_data_dir, check_database, check_fonts, check_admin_pin]
+CHECKS.append(check_videos)
 
 
 def run_checks(paths: KioskPaths, config_file: Path | None) -> list[Check]:

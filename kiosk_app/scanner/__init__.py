@@ -1,0 +1,1 @@
+"""Scanning at the kiosk: protocol, SANE backend, scan process, pages and PDF output."""

@@ -1,0 +1,315 @@
+"""The kiosk side of the scan process: start it, talk to it, watch it, restart it.
+
+Qt-free so it can be tested on its own; scanner/controller.py polls it from the Qt loop.
+A request with no answer for `hang_timeout` seconds means the driver hangs: the process is
+killed and started again, and the scan reports Fault.HUNG. A process that dies mid-scan
+reports Fault.CRASHED. Pages already written to disk stay there either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from dataclasses import dataclass
+
+from kiosk_app.logs import log_event
+
+from . import worker
+from .protocol import DeviceInfo, DeviceOptions, Fault, PageFile, ScanRequest
+
+log = logging.getLogger("kiosk.scanner.process")
+
+
+@dataclass(frozen=True)
+class DevicesFound:
+    devices: list[tuple[DeviceInfo, DeviceOptions | None]]
+
+
+@dataclass(frozen=True)
+class ScanProgress:
+    job: int
+    page_index: int
+    fraction: float
+
+
+@dataclass(frozen=True)
+class PageScanned:
+    job: int
+    page: PageFile
+
+
+@dataclass(frozen=True)
+class ScanFinished:
+    job: int
+    pages: int
+    cancelled: bool
+
+
+@dataclass(frozen=True)
+class ScanFailed:
+    job: int
+    fault: Fault
+    detail: str
+    pages: int  # pages delivered before the fault; they are kept
+
+
+@dataclass(frozen=True)
+class ScannerRestarted:
+    reason: Fault
+
+
+@dataclass(frozen=True)
+class ScannerUnavailable:
+    detail: str
+
+
+class ScanProcess:
+    def __init__(
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        backend: str = "sane",
+        hang_timeout: float = 60.0,
+        start_timeout: float = 60.0,
+        cancel_grace: float = 5.0,
+        max_restarts: int = 5,
+        start_method: str = "spawn",
+    ):
+        self.hang_timeout = hang_timeout
+        self.start_timeout = start_timeout
+        self.cancel_grace = cancel_grace
+        self._env = dict(env or {})
+        self._backend = backend
+        self._max_restarts = max_restarts
+        self._ctx = multiprocessing.get_context(start_method)
+        self._proc = None
+        self._conn = None
+        self._cancel_event = None
+        self._ready = False
+        self._unavailable = False
+        self._restarts = 0
+        self._next_job = 0
+        self._pending: tuple | None = None  # ("list",) or ("scan", job)
+        self._pending_msg: tuple | None = None
+        self._settling = False  # a scan was answered; the driver is still cleaning up
+        self._planned_exit = False  # the process said it leaves (after a fault)
+        self._pending_pages = 0
+        self._last_activity = 0.0
+        self._cancel_requested = False
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._proc is not None:
+            return
+        parent_conn, child_conn = self._ctx.Pipe()
+        self._cancel_event = self._ctx.Event()
+        self._proc = self._ctx.Process(
+            target=worker.run,
+            args=(child_conn, self._cancel_event, self._env, self._backend),
+            name="kiosk-scan",
+            daemon=True,
+        )
+        self._proc.start()
+        child_conn.close()
+        self._conn = parent_conn
+        self._ready = False
+        self._last_activity = time.monotonic()
+        log_event(log, "scan.process_started", pid=self._proc.pid)
+
+    def stop(self) -> None:
+        if self._proc is None:
+            return
+        if self._pending is None and not self._settling:
+            try:
+                self._conn.send(("quit",))
+            except OSError:
+                pass
+            self._proc.join(timeout=2.0)
+        # Busy (a scan, a device search that probes the network): no need to wait for it.
+        self._pending = None
+        self._settling = False
+        self._kill()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def busy(self) -> bool:
+        return self._pending is not None
+
+    @property
+    def unavailable(self) -> bool:
+        return self._unavailable
+
+    # -- requests -------------------------------------------------------------------------
+    def list_devices(self) -> None:
+        """Ask for the devices; the answer comes as DevicesFound from poll()."""
+        self._send(("list",), ("list",))
+
+    def scan(self, request: ScanRequest, pages_dir: str) -> int:
+        """Start a scan; pages arrive as PageScanned, then ScanFinished or ScanFailed."""
+        self._next_job += 1
+        job = self._next_job
+        self._cancel_event.clear()
+        self._cancel_requested = False
+        self._pending_pages = 0
+        self._send(("scan", job, request, str(pages_dir)), ("scan", job))
+        return job
+
+    def cancel(self) -> None:
+        """Stop the current scan; a driver that ignores this is killed after cancel_grace."""
+        if self._pending is None or self._pending[0] != "scan":
+            return
+        self._cancel_requested = True
+        self._cancel_event.set()
+        self._last_activity = time.monotonic()
+
+    def _send(self, msg: tuple, pending: tuple) -> None:
+        if self._pending is not None:
+            raise RuntimeError("the scan process is busy")
+        if self._unavailable:
+            raise RuntimeError("the scan process is unavailable")
+        self.start()
+        self._pending = pending
+        self._pending_msg = msg
+        if self._planned_exit:
+            return  # sent to the next process once this one has gone
+        self._last_activity = time.monotonic()
+        try:
+            self._conn.send(msg)
+        except OSError:
+            log.warning("scan process gone before a request; poll() will recover")
+
+    # -- events ---------------------------------------------------------------------------
+    def poll(self, timeout: float = 0.0) -> list:
+        """Events since the last call, waiting up to `timeout` seconds for the first one."""
+        if self._proc is None:
+            return []
+        events: list = []
+        died = False
+        try:
+            while self._conn is not None and self._conn.poll(timeout):
+                timeout = 0.0
+                self._last_activity = time.monotonic()
+                events.extend(self._on_message(self._conn.recv()))
+        except (EOFError, OSError):
+            died = True
+        if self._proc is None:  # a fatal message stopped it
+            return events
+        if died or not self._proc.is_alive():
+            events.extend(self._recover(Fault.CRASHED))
+        elif (self._pending is not None or self._settling) and self._silent_too_long():
+            log_event(log, "scan.process_silent", level=logging.WARNING, pending=str(self._pending),
+                      settling=self._settling)
+            self._dump_stack()
+            events.extend(self._recover(Fault.HUNG))
+        return events
+
+    def _silent_too_long(self) -> bool:
+        if self._settling or self._cancel_requested:
+            limit = self.cancel_grace
+        elif not self._ready:
+            limit = self.start_timeout
+        else:
+            limit = self.hang_timeout
+        return time.monotonic() - self._last_activity > limit
+
+    def _on_message(self, msg: tuple) -> list:
+        kind = msg[0]
+        if kind == "ready":
+            self._ready = True
+            return []
+        if kind == "fatal":
+            log.error("scanner backend unavailable: %s", msg[1])
+            self._unavailable = True
+            self._pending = None
+            self._kill()
+            return [ScannerUnavailable(msg[1])]
+        if kind == "devices":
+            self._pending = None
+            return [DevicesFound(msg[1])]
+        if kind == "progress":
+            return [ScanProgress(msg[1], msg[2], msg[3])]
+        if kind == "page":
+            self._pending_pages += 1
+            return [PageScanned(msg[1], msg[2])]
+        if kind == "done":
+            self._pending, self._settling = None, True
+            self._restarts = 0
+            return [ScanFinished(msg[1], msg[2], msg[3])]
+        if kind == "fault":
+            self._pending, self._settling = None, True
+            return [ScanFailed(msg[1], Fault(msg[2]), msg[3], self._pending_pages)]
+        if kind == "settled":
+            self._settling = False
+            return []
+        if kind == "exiting":
+            self._planned_exit = True
+            return []
+        log.warning("unknown message from the scan process: %r", kind)
+        return []
+
+    def _recover(self, fault: Fault) -> list:
+        events: list = []
+        pending, resend = self._pending, None
+        self._pending = None
+        if self._settling:
+            # Stuck or dead while cleaning up the last scan: a request sent since then was
+            # never started, so the new process gets it again.
+            self._settling = False
+            resend = self._pending_msg if pending is not None else None
+            pending = None
+        planned, self._planned_exit = self._planned_exit, False
+        self._kill()
+        if planned:
+            self.start()
+            if resend is not None:
+                self._send(resend, self._pending_for(resend))
+            return events
+        if pending is not None and pending[0] == "scan":
+            job = pending[1]
+            if self._cancel_requested:
+                events.append(ScanFinished(job, self._pending_pages, True))
+            else:
+                events.append(ScanFailed(job, fault, "scan process " + fault.value, self._pending_pages))
+        elif pending is not None:
+            events.append(DevicesFound([]))
+        self._restarts += 1
+        if self._restarts > self._max_restarts:
+            self._unavailable = True
+            events.append(ScannerUnavailable("scan process keeps dying"))
+            return events
+        self.start()
+        events.append(ScannerRestarted(fault))
+        if resend is not None:
+            self._send(resend, self._pending_for(resend))
+        return events
+
+    @staticmethod
+    def _pending_for(msg: tuple) -> tuple:
+        return ("scan", msg[1]) if msg[0] == "scan" else (msg[0],)
+
+    def _dump_stack(self) -> None:
+        """Ask the stuck process to print its Python stack (see worker.run) before it dies."""
+        usr1 = getattr(signal, "SIGUSR1", None)  # POSIX only
+        if usr1 is not None and self._proc is not None and self._proc.pid:
+            try:
+                os.kill(self._proc.pid, usr1)
+            except OSError:
+                return
+            self._proc.join(timeout=0.3)  # give faulthandler a moment to write
+
+    def _kill(self) -> None:
+        proc, conn = self._proc, self._conn
+        self._proc = self._conn = None
+        self._ready = False
+        if proc is not None:
+            if proc.is_alive():
+                proc.kill()  # SIGKILL also ends a stopped or wedged driver
+            proc.join(timeout=5.0)
+        if conn is not None:
+            conn.close()

@@ -1,0 +1,67 @@
+"""The guide screens in the shell: the list, the player (built when first needed), opening a step."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from kiosk_app.config import VideosSection
+from kiosk_app.logs import log_event
+from kiosk_app.shell.window import Navigator
+from kiosk_app.videos.checks import manifest_path
+from kiosk_app.videos.library import GuideLibrary, ManifestError, load_library, step_for_page
+from kiosk_app.videos.playback import GuidePlayback
+from kiosk_app.videos.screens import GuideListScreen, GuidePlayerScreen
+from kiosk_app.videos.vlc_player import DEFAULT_VLC_ARGS, create_player
+
+log = logging.getLogger("kiosk.videos")
+
+LIST_SCREEN = "guides"
+PLAYER_SCREEN = GuidePlayerScreen.name
+
+
+class GuideRoom:
+    def __init__(self, nav: Navigator, record: Callable[..., None], settings: VideosSection,
+                 keep_awake: Callable[[], None] | None = None):
+        """`keep_awake` is called while a guide plays: watching counts as using the kiosk."""
+        self._nav, self._record, self._settings = nav, record, settings
+        self._keep_awake = keep_awake
+        self.manifest = manifest_path(settings.manifest)
+        self.library: GuideLibrary | None = None
+        problem = None
+        try:
+            self.library = load_library(self.manifest)
+        except ManifestError as exc:
+            problem = str(exc)
+            log_event(log, "video.library_error", level=logging.ERROR, error=problem)
+        self.list_screen = GuideListScreen(self.library, problem)
+        nav.add(self.list_screen)
+        nav.add_lazy(PLAYER_SCREEN, self._make_player)
+        self.list_screen.guide_chosen.connect(self.open)
+        self.list_screen.back.connect(lambda: nav.go("menu"))
+
+    def _make_player(self) -> GuidePlayerScreen:
+        player = create_player(DEFAULT_VLC_ARGS + tuple(self._settings.extra_vlc_args))
+        playback = GuidePlayback(player, self._record, pause_after_step=self._settings.pause_after_step)
+        if self._keep_awake is not None:
+            player.position_changed.connect(lambda _s: player.is_playing() and self._keep_awake())
+        screen = GuidePlayerScreen(playback, volume=self._settings.volume, subtitles=self._settings.subtitles)
+        screen.back.connect(lambda: self._nav.go(LIST_SCREEN))
+        screen.menu.connect(lambda: self._nav.go("menu"))
+        return screen
+
+    def open(self, guide_id: str, step: int = 0, via: str = "menu") -> bool:
+        """Show guide `guide_id` from `step`; False when the library has no such guide."""
+        guide = self.library.guide(guide_id) if self.library else None
+        if guide is None:
+            log_event(log, "video.unknown_guide", level=logging.WARNING, guide=guide_id)
+            return False
+        screen = self._nav.screen(PLAYER_SCREEN)
+        self._nav.go(PLAYER_SCREEN)  # shown first, so its native video window exists
+        screen.open_guide(guide, step, via)
+        return True
+
+    def open_for_page(self, url: str, title: str = "") -> bool:
+        """The portal's "Hướng dẫn" button: open the step explaining this page, if one does."""
+        ref = step_for_page(self.library, url, title) if self.library else None
+        return ref is not None and self.open(ref.guide_id, ref.step_index, via="portal")

@@ -1,0 +1,399 @@
+"""The two guide screens: the list of guides, and the step-by-step player."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent, QMouseEvent, QPalette, QPixmap
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QScroller,
+                               QSizePolicy, QStackedLayout, QVBoxLayout, QWidget)
+
+from kiosk_app.shell import theme
+from kiosk_app.shell.widgets import Screen, button, label
+from kiosk_app.strings import common as C
+from kiosk_app.strings import videos as T
+from kiosk_app.videos.library import Guide, GuideLibrary
+from kiosk_app.videos.playback import GuidePlayback
+from kiosk_app.videos.player import PlayerError
+
+ERROR_TEXT = {
+    PlayerError.NO_ENGINE: T.ERROR_NO_ENGINE,
+    PlayerError.MISSING: T.ERROR_MISSING,
+    PlayerError.UNREADABLE: T.ERROR_UNREADABLE,
+    PlayerError.CORRUPT: T.ERROR_CORRUPT,
+}
+VOLUME_STEP = 20
+THUMB_W, THUMB_H = 256, 144
+# The current step stands out; steps read left-aligned like a list.
+STYLE = f"""
+QPushButton[role="step"] {{ text-align: left; font-weight: normal; }}
+QPushButton[role="step"]:checked {{ background: {theme.PRIMARY}; }}
+QPushButton:disabled {{ border-color: #9CA3AF; color: #9CA3AF; background: #F3F4F6; }}
+QPushButton[role="guide"] {{ padding: 12px; text-align: left; }}
+"""
+
+
+def _left(text: str, role: str = "") -> QLabel:
+    return label(text, role, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _touch_scroll(content: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    return area
+
+
+class VideoSurface(QWidget):
+    """A native, black child window that libvlc draws into; a tap on it toggles pause."""
+
+    tapped = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("videoSurface")
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 180)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        self.tapped.emit()
+        event.accept()
+
+
+class GuideTile(QPushButton):
+    """A guide in the list: its thumbnail, title, description and number of steps."""
+
+    def __init__(self, guide: Guide):
+        super().__init__()
+        self.setObjectName(f"guide-{guide.id}")
+        self.setProperty("role", "guide")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 12, 16, 12)
+        row.setSpacing(24)
+        self.thumbnail = QLabel()
+        self.thumbnail.setFixedSize(THUMB_W, THUMB_H)
+        if guide.thumbnail is not None and guide.thumbnail.is_file():
+            pixmap = QPixmap(str(guide.thumbnail))
+            if not pixmap.isNull():
+                self.thumbnail.setPixmap(pixmap.scaled(THUMB_W, THUMB_H, Qt.AspectRatioMode.KeepAspectRatio,
+                                                       Qt.TransformationMode.SmoothTransformation))
+        row.addWidget(self.thumbnail)
+        text = QVBoxLayout()
+        self.title = _left(guide.title, "title")
+        self.description = _left(guide.description)
+        self.steps = _left(T.LIBRARY_STEPS.format(count=len(guide.steps)), "muted")
+        for w in (self.title, self.description, self.steps):
+            w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            w.setStyleSheet("background: transparent;")
+            text.addWidget(w)
+        row.addLayout(text, 1)
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        return self.layout().sizeHint()
+
+
+class StepButton(QPushButton):
+    """A step in the list: a touch target whose title wraps instead of being cut."""
+
+    def __init__(self, text: str, name: str):
+        super().__init__()
+        self.setObjectName(name)
+        self.setProperty("role", "step")
+        self.setCheckable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(14, 8, 14, 8)
+        self.caption = _left(text)
+        self.caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        box.addWidget(self.caption)
+        self.mark(False)
+
+    def mark(self, current: bool) -> None:
+        self.setChecked(current)
+        colour = "white" if current else theme.PRIMARY
+        self.caption.setStyleSheet(f"background: transparent; color: {colour};")
+
+    def text(self) -> str:  # the caption is the button's text
+        return self.caption.text()
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        return self.layout().sizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return self.layout().heightForWidth(width)
+
+
+class GuideListScreen(Screen):
+    """Every guide of the library as a big tile with its thumbnail."""
+
+    name = "guides"
+    guide_chosen = Signal(str)
+    back = Signal()
+
+    def __init__(self, library: GuideLibrary | None, problem: str | None = None):
+        super().__init__()
+        self.setObjectName("guideListScreen")
+        self.setStyleSheet(STYLE)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(48, 32, 48, 32)
+        box.setSpacing(16)
+        box.addWidget(_left(T.LIBRARY_TITLE, "huge"))
+        box.addWidget(_left(T.LIBRARY_HINT))
+        tiles = QWidget()
+        column = QVBoxLayout(tiles)
+        column.setSpacing(16)
+        self.tiles: dict[str, GuideTile] = {}
+        guides = library.guides if library is not None else ()
+        self.message = _left(T.LIBRARY_BROKEN if problem else T.LIBRARY_EMPTY, "notice")
+        self.message.setVisible(bool(problem or not guides))
+        column.addWidget(self.message)
+        for guide in guides:
+            column.addWidget(self._tile(guide))
+        column.addStretch(1)
+        box.addWidget(_touch_scroll(tiles), 1)
+        box.addWidget(button(C.BACK_TO_MENU, "", self.back.emit, name="guidesBack"))
+
+    def _tile(self, guide: Guide) -> GuideTile:
+        tile = GuideTile(guide)
+        tile.clicked.connect(lambda _=False, gid=guide.id: self.guide_chosen.emit(gid))
+        self.tiles[guide.id] = tile
+        return tile
+
+
+class GuidePlayerScreen(Screen):
+    """One guide: the video, big controls, and the list of its steps."""
+
+    name = "guide_player"
+    back = Signal()  # to the guide list
+    menu = Signal()  # to the kiosk's main menu
+
+    def __init__(self, playback: GuidePlayback, volume: int = 80, subtitles: bool = True):
+        super().__init__()
+        self.setObjectName("guidePlayerScreen")
+        self.setStyleSheet(STYLE)
+        self.playback = playback
+        self.player = playback.player
+        self._volume = volume
+        self._subtitles = subtitles
+        self.step_buttons: list[StepButton] = []
+
+        self.title = _left("", "title")
+        top = QHBoxLayout()
+        top.setSpacing(16)
+        top.addWidget(self.title, 1)
+        top.addWidget(button(T.BACK_TO_GUIDES, "", self.leave, name="videoBack"))
+        top.addWidget(button(C.BACK_TO_MENU, "", self.leave_to_menu, name="videoMenu"))
+
+        self.surface = VideoSurface()
+        self.surface.tapped.connect(self.playback.toggle_pause)
+        self.error_panel = QWidget()
+        self.error_panel.setObjectName("videoError")
+        err = QVBoxLayout(self.error_panel)
+        err.addStretch(1)
+        err.addWidget(label(T.ERROR_TITLE, "huge"))
+        self.error_text = label("")
+        self.error_text.setObjectName("videoErrorText")
+        err.addWidget(self.error_text)
+        err.addWidget(label(T.ERROR_NEXT))
+        error_back = button(T.BACK_TO_GUIDES, "primary", self.leave, name="videoErrorBack")
+        err.addWidget(error_back, 0, Qt.AlignmentFlag.AlignCenter)
+        err.addStretch(1)
+        self.video_stack = QStackedLayout()
+        self.video_stack.addWidget(self.surface)
+        self.video_stack.addWidget(self.error_panel)
+
+        self.notice = _left("", "notice")
+        self.notice.setObjectName("videoNotice")
+        self.notice.hide()
+
+        self.prev_button = button(T.PREVIOUS_STEP, "", self.playback.previous_step, name="videoPrevious")
+        self.repeat_button = button(T.REPEAT_STEP, "", self.playback.repeat_step, name="videoRepeat")
+        self.play_button = button(T.PAUSE, "primary", self.playback.toggle_pause, name="videoPlayPause")
+        self.next_button = button(T.NEXT_STEP, "primary", self.playback.next_step, name="videoNext")
+        self.volume_down = button(T.VOLUME_DOWN, "", lambda: self._change_volume(-VOLUME_STEP), name="videoVolumeDown")
+        self.volume_label = label("")
+        self.volume_up = button(T.VOLUME_UP, "", lambda: self._change_volume(VOLUME_STEP), name="videoVolumeUp")
+        self.subtitles_button = button(T.SUBTITLES_OFF, "", self._toggle_subtitles, name="videoSubtitles")
+        self.controls_panel = QWidget()
+        controls = QGridLayout(self.controls_panel)
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.setHorizontalSpacing(16)
+        for col, w in enumerate((self.prev_button, self.repeat_button, self.play_button, self.next_button)):
+            controls.addWidget(w, 0, col)
+        for col, w in enumerate((self.volume_down, self.volume_label, self.volume_up, self.subtitles_button)):
+            controls.addWidget(w, 1, col)
+        for col in range(4):
+            controls.setColumnStretch(col, 1)
+
+        self.steps_box = QVBoxLayout()
+        self.steps_box.setSpacing(8)
+        steps_widget = QWidget()
+        steps_widget.setLayout(self.steps_box)
+        self.step_label = _left("", "title")
+        self.steps_area = _touch_scroll(steps_widget)
+        self.steps_panel = QWidget()
+        steps = QVBoxLayout(self.steps_panel)
+        steps.setContentsMargins(0, 0, 0, 0)
+        steps.addWidget(self.step_label)
+        steps.addWidget(self.steps_area, 1)
+
+        middle = QHBoxLayout()
+        middle.setSpacing(24)
+        middle.addLayout(self.video_stack, 3)
+        middle.addWidget(self.steps_panel, 1)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        outer.setSpacing(12)
+        outer.addLayout(top)
+        outer.addLayout(middle, 1)
+        outer.addWidget(self.notice)
+        outer.addWidget(self.controls_panel)
+
+        self.player.playing_changed.connect(self._show_playing)
+        self.player.error.connect(self._show_error)
+        self.player.tracks_known.connect(self._show_tracks)
+        self.playback.step_changed.connect(self._show_step)
+        self.playback.step_held.connect(self._show_held)
+        self.playback.finished.connect(self._show_finished)
+        self._show_volume()
+
+    # ------------------------------------------------------------ commands
+
+    def open_guide(self, guide: Guide, step: int = 0, via: str = "menu") -> None:
+        self.title.setText(guide.title)
+        self._build_steps(guide)
+        self.notice.hide()
+        self.video_stack.setCurrentWidget(self.surface)
+        self.error_text.clear()
+        self.steps_panel.show()
+        self.controls_panel.show()
+        self.play_button.setText(T.PAUSE)
+        for b in (self.prev_button, self.repeat_button, self.play_button, self.next_button):
+            b.setEnabled(True)
+        has_subtitles = guide.subtitles is not None and guide.subtitles.is_file()
+        self.subtitles_button.setEnabled(has_subtitles)
+        self.subtitles_button.setText(
+            (T.SUBTITLES_OFF if self._subtitles else T.SUBTITLES_ON) if has_subtitles else T.NO_SUBTITLES)
+        # The native window must exist before libvlc is given its id.
+        self.player.attach(int(self.surface.winId()))
+        self.player.set_volume(self._volume)
+        self.player.set_subtitles(self._subtitles)
+        self.playback.open(guide, step, via)
+
+    def leave(self) -> None:
+        self.playback.close()
+        self.back.emit()
+
+    def leave_to_menu(self) -> None:
+        self.playback.close()
+        self.menu.emit()
+
+    def reset(self) -> None:
+        """The session ended: stop at once."""
+        self.playback.close()
+        self.notice.hide()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        # Another screen came up (staff menu, idle question...): the video waits for the resident.
+        if self.player.is_playing():
+            self.player.pause()
+        super().hideEvent(event)
+
+    # ------------------------------------------------------------ showing state
+
+    def _build_steps(self, guide: Guide) -> None:
+        for b in self.step_buttons:
+            b.deleteLater()
+        self.step_buttons = []
+        while self.steps_box.count():
+            self.steps_box.takeAt(0)
+        for i, step in enumerate(guide.steps):
+            b = StepButton(T.STEP_ITEM.format(number=i + 1, title=step.title), f"videoStep{i}")
+            b.clicked.connect(lambda _=False, i=i: self._touch_step(i))
+            self.steps_box.addWidget(b)
+            self.step_buttons.append(b)
+        self.steps_box.addStretch(1)
+
+    def _show_step(self, index: int) -> None:
+        guide = self.playback.guide
+        if guide is None:
+            return
+        self.step_label.setText(T.STEP_LABEL.format(number=index + 1, count=len(guide.steps)))
+        self._mark_step(index)
+        self.prev_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index + 1 < len(guide.steps))
+        if not self.playback.held:
+            self.notice.hide()
+
+    def _touch_step(self, index: int) -> None:
+        self.playback.go_to(index, via="list")
+        self._mark_step(self.playback.current)  # touching the current step must not untick it
+
+    def _mark_step(self, index: int) -> None:
+        for i, b in enumerate(self.step_buttons):
+            b.mark(i == index)
+        if 0 <= index < len(self.step_buttons):
+            self.steps_area.ensureWidgetVisible(self.step_buttons[index])
+
+    def _show_held(self, index: int) -> None:
+        self.notice.setText(T.STEP_DONE.format(number=index + 1))
+        self.notice.show()
+
+    def _show_finished(self) -> None:
+        self.notice.setText(T.GUIDE_DONE)
+        self.notice.show()
+        self.play_button.setText(T.RESTART)
+
+    def _show_playing(self, playing: bool) -> None:
+        if playing:
+            self.play_button.setText(T.PAUSE)
+            if not self.playback.held:
+                self.notice.hide()
+        elif not self.playback.at_end:
+            self.play_button.setText(T.PLAY)  # while held, it too goes on to the next step
+
+    def _show_error(self, code: str) -> None:
+        self.error_text.setText(ERROR_TEXT.get(PlayerError(code), T.ERROR_CORRUPT))
+        self.video_stack.setCurrentWidget(self.error_panel)
+        self.notice.hide()
+        self.steps_panel.hide()  # nothing to step through: only the way back remains
+        self.controls_panel.hide()
+        for b in (self.prev_button, self.repeat_button, self.play_button, self.next_button):
+            b.setEnabled(False)
+
+    def _show_tracks(self, has_audio: bool, has_subtitles: bool) -> None:
+        if not has_audio:
+            self.notice.setText(T.NO_AUDIO)
+            self.notice.show()
+
+    def _change_volume(self, delta: int) -> None:
+        self._volume = max(0, min(100, self._volume + delta))
+        self.player.set_volume(self._volume)
+        self._show_volume()
+
+    def _show_volume(self) -> None:
+        self.volume_label.setText(T.VOLUME_LEVEL.format(percent=self._volume))
+        self.volume_down.setEnabled(self._volume > 0)
+        self.volume_up.setEnabled(self._volume < 100)
+
+    def _toggle_subtitles(self) -> None:
+        self._subtitles = not self._subtitles
+        self.player.set_subtitles(self._subtitles)
+        self.subtitles_button.setText(T.SUBTITLES_OFF if self._subtitles else T.SUBTITLES_ON)

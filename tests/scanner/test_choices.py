@@ -1,0 +1,60 @@
+"""Pure decisions of the scanner package: units, statuses, option choices, names, budgets."""
+
+from kiosk_app.scanner.documents import OutputSettings, budget_steps, document_filename
+from kiosk_app.scanner.protocol import (
+    DeviceOptions,
+    Fault,
+    pick_mode,
+    pick_resolution,
+    pick_source,
+)
+from kiosk_app.scanner.sane_units import fault_for_status, from_fixed, to_fixed
+
+
+def test_sane_fixed_point_counts_65536_units_per_unit():
+    assert to_fixed(200) == 200 * 65536
+    assert to_fixed(297.0) == 19464192
+    assert from_fixed(19660800) == 300.0
+    assert abs(from_fixed(to_fixed(85.6)) - 85.6) < 1 / 65536
+
+
+def test_sane_statuses_map_to_faults():
+    assert fault_for_status(6) is Fault.JAMMED
+    assert fault_for_status(8) is Fault.COVER_OPEN
+    assert fault_for_status(7) is Fault.FEEDER_EMPTY
+    assert fault_for_status(3) is Fault.BUSY
+    assert fault_for_status(9) is Fault.IO_ERROR
+    assert fault_for_status(99) is Fault.OTHER
+
+
+def test_source_mode_and_resolution_choices():
+    sources = ("Flatbed", "Automatic Document Feeder")
+    assert pick_source(sources, feeder=False) == "Flatbed"
+    assert pick_source(sources, feeder=True) == "Automatic Document Feeder"
+    assert pick_source(("Flatbed",), feeder=True) is None
+    assert pick_source(("ADF Front", "ADF Duplex"), feeder=True) == "ADF Front"
+    assert pick_mode(("Lineart", "Gray", "Color"), color=True) == "Color"
+    assert pick_mode(("Lineart", "Gray", "Color"), color=False) == "Gray"
+    listed = DeviceOptions(resolutions=(75, 150, 300, 600))
+    assert pick_resolution(listed, 200) == 300
+    assert pick_resolution(listed, 1200) == 600
+    ranged = DeviceOptions(resolutions=(50, 1200), resolution_range=True)
+    assert pick_resolution(ranged, 200) == 200
+    assert pick_resolution(ranged, 20) == 50
+
+
+def test_document_filenames_are_ascii_unique_and_safe():
+    assert document_filename("Giấy khai sinh", set()) == "Giay_khai_sinh.pdf"
+    assert document_filename("Đơn đề nghị", set()) == "Don_de_nghi.pdf"
+    assert document_filename("CCCD", {"CCCD.pdf"}) == "CCCD_(2).pdf"
+    assert document_filename("CCCD", {"cccd.pdf", "CCCD_(2).pdf"}) == "CCCD_(3).pdf"
+    assert document_filename("../../etc/passwd", set()) == "etc_passwd.pdf"
+    assert document_filename("???", set(), ".jpg") == "tai-lieu.jpg"
+
+
+def test_budget_steps_lower_quality_before_resolution_and_keep_a_floor():
+    steps = budget_steps(OutputSettings(jpeg_quality=85, min_quality=50, min_dpi=100), dpi=300)
+    assert [(s.quality, s.scale) for s in steps] == [
+        (85, 1.0), (75, 1.0), (65, 1.0), (65, 0.75), (65, 0.5), (50, 0.5)]
+    low = budget_steps(OutputSettings(min_dpi=100), dpi=100)
+    assert all(s.scale == 1.0 for s in low)

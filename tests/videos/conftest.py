@@ -1,0 +1,31 @@
+"""Fixtures of the guide tests: generated media and a private copy of the test library."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from video_media import MANIFEST, SRT, make_pattern
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory) -> Path:
+    if not shutil.which("ffmpeg"):
+        pytest.fail("ffmpeg is needed to make the test media")
+    d = tmp_path_factory.mktemp("guides")
+    make_pattern(d / "pattern.mp4")
+    make_pattern(d / "silent.mp4", audio=False)
+    (d / "pattern.srt").write_text(SRT, encoding="utf-8")
+    (d / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    (d / "corrupt.mp4").write_bytes(bytes(range(256)) * 64)
+    return d
+
+
+@pytest.fixture
+def library_dir(media_dir, tmp_path) -> Path:
+    """A private copy of the test library, free to break."""
+    d = tmp_path / "lib"
+    shutil.copytree(media_dir, d)
+    return d
