@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,7 +21,7 @@ from urllib.parse import urlparse
 
 from kiosk_app.admin import checks
 from kiosk_app.config import ConfigError, KioskConfig, load_config
-from kiosk_app.paths import KioskPaths
+from kiosk_app.paths import VIDEOS_DIR, KioskPaths
 
 try:  # accounts and groups as Debian has them; Windows has neither module
     import grp
@@ -34,6 +35,7 @@ DISK_FAIL_BYTES = 500 * 1024 * 1024
 DISK_WARN_BYTES = 2 * 1024 * 1024 * 1024
 COMMAND_TIMEOUT_S = 30
 WEB_ENGINE_TIMEOUT_MS = 60_000
+VIDEO_TRY_S = 15
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 LABELS = {OK: "OK  ", WARN: "WARN", FAIL: "FAIL", SKIP: "SKIP"}
@@ -206,13 +208,45 @@ def check_libvlc(ctx: DoctorContext) -> Finding:
         return Finding("libvlc", FAIL, "libvlc is there but does not start (its plugins are missing?): "
                                         "apt-get install vlc-plugin-base vlc-plugin-video-output")
     version = vlc.libvlc_get_version().decode(errors="replace")
-    instance.release()
-    return Finding("libvlc", OK, f"libvlc {version}")
+    try:
+        played = _play_briefly(vlc, instance)
+    finally:
+        instance.release()
+    if played is not None and not played[1]:
+        return Finding("libvlc", FAIL, f"libvlc {version} cannot play {played[0]}: its codec or demuxer plugins "
+                                        "are missing (apt-get install vlc-plugin-base)")
+    tried = f"; plays {played[0]}" if played else ""
+    return Finding("libvlc", OK, f"libvlc {version}{tried}")
+
+
+def _play_briefly(vlc, instance) -> tuple[str, bool] | None:
+    """Play the first guide video for a moment without a window: (its name, whether it played)."""
+    videos = sorted(VIDEOS_DIR.glob("*.mp4"))
+    if not videos:
+        return None
+    player = instance.media_player_new()
+    player.set_media(instance.media_new_path(str(videos[0])))
+    player.audio_set_mute(True)
+    player.play()
+    deadline = time.monotonic() + VIDEO_TRY_S
+    try:
+        while time.monotonic() < deadline:
+            if player.get_time() > 0:
+                return videos[0].name, True
+            if player.get_state() in (vlc.State.Error, vlc.State.Ended):
+                break
+            time.sleep(0.05)
+        return videos[0].name, False
+    finally:
+        player.stop()
+        player.release()
 
 
 def _web_engine_probe(conn, timeout_ms: int) -> None:
     """In a child process (QtWebEngine aborts the whole process when it cannot start): run a
     page and send back what its script read, with the Chromium version."""
+    if hasattr(os, "setsid"):
+        os.setsid()  # its own process group: a failing Chromium may signal its whole group
     from kiosk_app.app import prepare_qt
 
     prepare_qt()

@@ -125,7 +125,9 @@ def test_the_bundled_doctor_finds_its_web_engine_and_the_system_libvlc(bundle, t
                           cwd=tmp_path, timeout=300)
     lines = proc.stdout.splitlines()
     assert any(line.startswith("OK    web engine: QtWebEngine runs pages") for line in lines), proc.stdout
-    assert any(line.startswith("OK    libvlc: libvlc 3.") for line in lines), proc.stdout
+    vlc_line = next(line for line in lines if line.startswith("OK    libvlc: libvlc 3.")), proc.stdout
+    if sorted((ROOT / "videos").glob("*.mp4")):  # the bundled guide videos play with the machine's libvlc
+        assert "; plays " in vlc_line[0], proc.stdout
     assert any(line.startswith("FAIL  installation: no installed kiosk found") for line in lines)
     assert proc.returncode == 1
 

@@ -163,3 +163,18 @@ def test_low_disk_is_a_problem(tmp_path, monkeypatch):
     monkeypatch.setattr(d.shutil, "disk_usage", lambda p: usage)
     finding = d.check_disk(d.context_for(tmp_path, None, tmp_path / "data", None))
     assert finding.status == d.FAIL and "0.1 GB free" in finding.detail
+
+
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="ffmpeg makes the test video")
+def test_libvlc_is_tried_on_a_real_video_and_a_broken_one(tmp_path, monkeypatch):
+    from kiosk_app.admin import doctor as d
+
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "2",
+                    "-pix_fmt", "yuv420p", str(tmp_path / "a-guide.mp4")], check=True, timeout=60)
+    monkeypatch.setattr(d, "VIDEOS_DIR", tmp_path)
+    ctx = d.context_for(tmp_path, None, tmp_path / "data", None)
+    finding = d.check_libvlc(ctx)
+    assert finding.status == d.OK and finding.detail.endswith("; plays a-guide.mp4")
+    (tmp_path / "a-guide.mp4").write_bytes(b"\0not a video" * 1000)
+    finding = d.check_libvlc(ctx)
+    assert finding.status == d.FAIL and "cannot play a-guide.mp4" in finding.detail
