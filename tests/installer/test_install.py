@@ -218,3 +218,23 @@ def test_the_session_script_starts_the_kiosk_on_xwayland_with_the_installed_path
 def test_the_admin_command_finds_the_installed_kiosk(ki, tmp_path):
     out = _run_template(ki, tmp_path, "kiosk-admin", "kiosk-admin", "$KIOSK_DATA_DIR $KIOSK_CONFIG $*", "doctor")
     assert out == [str(tmp_path / "home/data"), str(tmp_path / "etc/kiosk.toml"), "doctor"]
+
+
+def test_without_network_it_stops_at_the_packages_and_says_nothing_changed(ki, tmp_path, monkeypatch, make_bundle):
+    class Offline(ki.Target):
+        def run(self, cmd, check=True, quiet=False):
+            if cmd[0] == "apt-get":
+                raise ki.InstallError("`apt-get update -qq` failed (100): Temporary failure resolving 'deb.debian.org'")
+            return super().run(cmd, check, quiet)
+
+    monkeypatch.setattr(ki, "_dpkg_installed", lambda package: package != "cage")
+    lines: list[str] = []
+    options = ki.Options(bundle=make_bundle("1.0.0"))
+    code = ki.Installer(Offline(root=tmp_path / "root", out=lines.append), options).run()
+    out = "\n".join(lines)
+    assert code == 1
+    assert "missing: cage" in out
+    assert "STOPPED at step 1 (Installing the system packages)" in out
+    assert "is the network (or a local package mirror) reachable?" in out
+    assert "Nothing was changed on this machine." in out
+    assert not (tmp_path / "root/etc").exists()
