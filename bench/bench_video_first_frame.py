@@ -78,7 +78,7 @@ def settle(app, seconds: float) -> None:
         time.sleep(0.005)
 
 
-def bench_kiosk(app, runs: int, guide_id: str) -> list[float]:
+def bench_kiosk(app, runs: int, guide_id: str, manifest: str = "") -> list[float]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -87,7 +87,8 @@ def bench_kiosk(app, runs: int, guide_id: str) -> list[float]:
     from kiosk_app.paths import KioskPaths
 
     cfg = load_config()
-    cfg = dataclasses.replace(cfg, videos=dataclasses.replace(cfg.videos, extra_vlc_args=["--aout=dummy"]))
+    cfg = dataclasses.replace(cfg, videos=dataclasses.replace(cfg.videos, manifest=manifest,
+                                                              extra_vlc_args=["--aout=dummy"]))
     paths = KioskPaths.temporary_dir()
     paths.ensure()
     kiosk = Kiosk(cfg, paths, Options(windowed=False, start_screen="guides"))
@@ -145,6 +146,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--guide", default="dang-nhap")
+    parser.add_argument("--manifest", default="", help="another guide library (default: the bundled one)")
     args = parser.parse_args()
     xvfb = ensure_display()
     os.environ["QT_QPA_PLATFORM"] = "xcb"
@@ -156,9 +158,10 @@ def main() -> int:
 
         prepare_qt()
         app = QApplication(sys.argv[:1])
-        video = load_library(ROOT / "videos" / "manifest.toml").guide(args.guide).video
+        manifest = Path(args.manifest) if args.manifest else ROOT / "videos" / "manifest.toml"
+        video = load_library(manifest).guide(args.guide).video
         bare = bench_bare(app, args.runs, video)
-        kiosk = bench_kiosk(app, args.runs, args.guide)
+        kiosk = bench_kiosk(app, args.runs, args.guide, args.manifest)
         ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
         print(f"video: {video.name}, runs: {args.runs} (run 1 cold)")
         print(f"bare python-vlc: cold {bare[0] * 1000:.0f} ms, warm median {ms(bare[1:]):.0f} ms")

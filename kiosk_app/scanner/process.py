@@ -1,9 +1,11 @@
 """The kiosk side of the scan process: start it, talk to it, watch it, restart it.
 
-Qt-free so it can be tested on its own; scanner/controller.py polls it from the Qt loop.
+Qt-free so it can be tested on its own; scanner/service.py polls it from the Qt loop.
 A request with no answer for `hang_timeout` seconds means the driver hangs: the process is
 killed and started again, and the scan reports Fault.HUNG. A process that dies mid-scan
-reports Fault.CRASHED. Pages already written to disk stay there either way.
+reports Fault.CRASHED. After a driver fault the process reports it, then leaves on purpose
+(a fresh driver state); the next one starts quietly and gets any request sent meanwhile.
+Pages already written to disk stay there in every case.
 """
 
 from __future__ import annotations

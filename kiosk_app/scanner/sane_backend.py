@@ -1,5 +1,7 @@
 """The SANE backend on pyinsane2, run only inside the kiosk's scan process.
 
+Devices and options go through pyinsane2's objects; pages are read with SANE's own calls
+(pyinsane2's rawapi), so that the kiosk decides when the driver's cancel runs (see scan()).
 pyinsane2 must be imported with PYINSANE_SINGLE_THREAD=1: its own worker-process mode
 breaks on pages larger than a pipe buffer, and the kiosk already isolates the driver in
 its own process (scanner/process.py).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PIL import Image
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -279,11 +279,12 @@ class ScanScreen(Screen):
         for b in self.presets.buttons():
             b.setEnabled(not scanning)
         self._update_tools()
+        no_scanner = f"{T.NO_SCANNER} {T.NO_SCANNER_HELP}"
         if state == "no_scanner":
-            self._say(f"{T.NO_SCANNER} {T.NO_SCANNER_HELP}")
-        elif state == "searching":
-            self._say(T.PREPARING)
-        elif ready and self.status.text() in (T.PREPARING, f"{T.NO_SCANNER} {T.NO_SCANNER_HELP}"):
+            self._say(no_scanner)
+        elif state == "searching" and self.status.text() in (T.INTRO, no_scanner):
+            self._say(T.PREPARING)  # a fault's message stays while the kiosk looks again
+        elif ready and self.status.text() in (T.PREPARING, no_scanner):
             self._say(T.INTRO)
 
     def _on_progress(self, page: int, fraction: float) -> None:
@@ -400,10 +401,17 @@ class ScanScreen(Screen):
             self.name_overlay.open()
 
     def _save(self, name: str) -> None:
+        # Making the PDF takes a moment for many pages: say so, and let it paint first.
+        self._say(T.SAVING)
+        self.save_button.setEnabled(False)
+        QTimer.singleShot(0, lambda: self._write(name))
+
+    def _write(self, name: str) -> None:
         try:
             result = self.service.save_document(name)
         except ScanError as exc:
             self._say(T.FAULTS.get(exc.fault.value, T.FAULTS["other"]) + " " + T.PAGES_KEPT)
+            self._update_tools()
             return
         text = T.SAVED.format(name=result.pdf.name, pages=result.pages, size=human_size(result.size))
         budget = human_size(self._settings.output.size_budget_bytes)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from kiosk_app.config import VideosSection
 from kiosk_app.logs import log_event
 from kiosk_app.shell.window import Navigator
+from kiosk_app.strings import common as C
+from kiosk_app.strings import videos as T
 from kiosk_app.videos.checks import manifest_path
 from kiosk_app.videos.library import GuideLibrary, ManifestError, load_library, step_for_page
 from kiosk_app.videos.playback import GuidePlayback
@@ -26,6 +28,7 @@ class GuideRoom:
         """`keep_awake` is called while a guide plays: watching counts as using the kiosk."""
         self._nav, self._record, self._settings = nav, record, settings
         self._keep_awake = keep_awake
+        self._return_to = LIST_SCREEN
         self.manifest = manifest_path(settings.manifest)
         self.library: GuideLibrary | None = None
         problem = None
@@ -46,7 +49,7 @@ class GuideRoom:
         if self._keep_awake is not None:
             player.position_changed.connect(lambda _s: player.is_playing() and self._keep_awake())
         screen = GuidePlayerScreen(playback, volume=self._settings.volume, subtitles=self._settings.subtitles)
-        screen.back.connect(lambda: self._nav.go(LIST_SCREEN))
+        screen.back.connect(lambda: self._nav.go(self._return_to))
         screen.menu.connect(lambda: self._nav.go("menu"))
         return screen
 
@@ -56,9 +59,12 @@ class GuideRoom:
         if guide is None:
             log_event(log, "video.unknown_guide", level=logging.WARNING, guide=guide_id)
             return False
+        if self._nav.current not in (PLAYER_SCREEN, ""):
+            self._return_to = self._nav.current  # the list, or the portal page that asked
         screen = self._nav.screen(PLAYER_SCREEN)
         self._nav.go(PLAYER_SCREEN)  # shown first, so its native video window exists
-        screen.open_guide(guide, step, via)
+        back_text = T.BACK_TO_GUIDES if self._return_to == LIST_SCREEN else C.BACK
+        screen.open_guide(guide, step, via, back_text)
         return True
 
     def open_for_page(self, url: str, title: str = "") -> bool:

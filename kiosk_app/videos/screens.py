@@ -180,7 +180,7 @@ class GuidePlayerScreen(Screen):
     """One guide: the video, big controls, and the list of its steps."""
 
     name = "guide_player"
-    back = Signal()  # to the guide list
+    back = Signal()  # to where the guide was opened from: the guide list, or the portal
     menu = Signal()  # to the kiosk's main menu
 
     def __init__(self, playback: GuidePlayback, volume: int = 80, subtitles: bool = True):
@@ -197,7 +197,8 @@ class GuidePlayerScreen(Screen):
         top = QHBoxLayout()
         top.setSpacing(16)
         top.addWidget(self.title, 1)
-        top.addWidget(button(T.BACK_TO_GUIDES, "", self.leave, name="videoBack"))
+        self.back_button = button(T.BACK_TO_GUIDES, "", self.leave, name="videoBack")
+        top.addWidget(self.back_button)
         top.addWidget(button(C.BACK_TO_MENU, "", self.leave_to_menu, name="videoMenu"))
 
         self.surface = VideoSurface()
@@ -276,8 +277,9 @@ class GuidePlayerScreen(Screen):
 
     # ------------------------------------------------------------ commands
 
-    def open_guide(self, guide: Guide, step: int = 0, via: str = "menu") -> None:
+    def open_guide(self, guide: Guide, step: int = 0, via: str = "menu", back_text: str = T.BACK_TO_GUIDES) -> None:
         self.title.setText(guide.title)
+        self.back_button.setText(back_text)
         self._build_steps(guide)
         self.notice.hide()
         self.video_stack.setCurrentWidget(self.surface)

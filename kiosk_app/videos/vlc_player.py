@@ -140,6 +140,9 @@ class VlcPlayer(GuidePlayer):
         self._saw_video = False
         self._tracks_reported = False
         self._last_position = -1.0
+        self._set_fresh_media()
+
+    def _set_fresh_media(self) -> None:
         self._subtitles_added = False
         media = self._instance.media_new_path(str(self._video))
         self._mp.set_media(media)
@@ -175,6 +178,7 @@ class VlcPlayer(GuidePlayer):
             self._pending_seek = seconds
             self._subtitles_added = False
             self._mp.stop()
+            self._set_fresh_media()  # the old item keeps the subtitle track; it must join late again
             self._mp.play()
             self._timer.start()
         elif state == self._vlc.State.Opening or not self._mp.is_seekable():

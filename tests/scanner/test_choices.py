@@ -58,3 +58,27 @@ def test_budget_steps_lower_quality_before_resolution_and_keep_a_floor():
         (85, 1.0), (75, 1.0), (65, 1.0), (65, 0.75), (65, 0.5), (50, 0.5)]
     low = budget_steps(OutputSettings(min_dpi=100), dpi=100)
     assert all(s.scale == 1.0 for s in low)
+
+
+def test_device_choice_never_picks_a_virtual_scanner_unasked():
+    from kiosk_app.scanner.presets import choose_device
+    from kiosk_app.scanner.protocol import DeviceInfo
+
+    test0, real = DeviceInfo("test:0"), DeviceInfo("epson2:libusb:001:004")
+    assert choose_device([test0, real], "") == real
+    assert choose_device([test0], "") is None
+    assert choose_device([test0, real], "test:0") == test0
+    assert choose_device([real], "hpaio:/usb/x") is None  # the configured one is missing
+
+
+def test_settings_from_the_default_config():
+    from kiosk_app.config import load_config
+    from kiosk_app.scanner.presets import settings_from_config
+
+    settings = settings_from_config(load_config().scanner)
+    assert [p.key for p in settings.presets] == ["id_card", "text", "color"]
+    id_card = settings.presets[0]
+    assert id_card.color and id_card.dpi == 300 and id_card.area_mm == (90.0, 60.0)
+    assert settings.presets[1].request("test:0", feeder=True).color is False
+    assert settings.output.size_budget_bytes == 3 * 1024 * 1024
+    assert "Giấy khai sinh" in settings.document_types and settings.device == ""

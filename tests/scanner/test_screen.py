@@ -15,13 +15,14 @@ PRESETS = (
     ScanPreset("text", "Văn bản", False, 50),
     ScanPreset("jam", "Kẹt giấy", False, 50, extra_options=(("read-return-value", "SANE_STATUS_JAMMED"),)),
     ScanPreset("white", "Giấy trắng", False, 50, extra_options=(("test-picture", "Solid white"),)),
+    ScanPreset("io", "Mất kết nối", False, 50, extra_options=(("read-return-value", "SANE_STATUS_IO_ERROR"),)),
 )
 
 
-def _screen(qtbot, tmp_path, monkeypatch, sane_dir=SANE_DIR, device="test:0"):
+def _screen(qtbot, tmp_path, monkeypatch, sane_dir=SANE_DIR, device="test:0", **settings):
     monkeypatch.setenv("SANE_CONFIG_DIR", str(sane_dir))
     events = []
-    service = ScanService(ScannerSettings(device=device, presets=PRESETS),
+    service = ScanService(ScannerSettings(device=device, presets=PRESETS, **settings),
                           lambda e, **f: events.append((e, f)))
     screen = ScanScreen(service)
     qtbot.addWidget(screen)
@@ -92,6 +93,8 @@ def test_scan_pages_use_the_tools_and_save_a_named_document(qtbot, screen):
     _click(qtbot, screen.save_button)
     assert screen.name_overlay.isVisible()
     _click(qtbot, _by_name(screen.name_overlay, "docName0"))  # "CCCD"
+    assert screen.status.text() == T.SAVING
+    qtbot.waitUntil(lambda: screen.status.text() != T.SAVING)
     assert screen.strip.count() == 0 and "CCCD.pdf" in screen.documents.text()
     assert screen.status.text().startswith(T.SAVED.split("“")[0])
     assert [p.name for p in screen.service.documents()] == ["CCCD.pdf"]
@@ -105,6 +108,7 @@ def test_a_typed_name_from_the_on_screen_keys(qtbot, screen):
         _click(qtbot, _by_name(screen.name_overlay, key))
     assert screen.name_overlay.field.text() == "ĐƠN MƯA"
     _click(qtbot, _by_name(screen.name_overlay, "docNameOk"))
+    qtbot.waitUntil(lambda: screen.service.documents() != [])
     assert [p.name for p in screen.service.documents()] == ["DON_MUA.pdf"]
 
 
@@ -131,3 +135,45 @@ def test_session_reset_leaves_a_clean_screen(qtbot, screen):
     screen.reset()
     assert screen.strip.count() == 0 and screen.status.text() == T.INTRO
     assert screen.documents.text() == T.DOCUMENTS_NONE
+
+
+def test_disk_full_when_saving_keeps_the_pages(qtbot, screen, monkeypatch):
+    from kiosk_app.scanner import service as service_module
+    from kiosk_app.scanner.protocol import Fault, ScanError
+
+    def full(*_args, **_kw):
+        raise ScanError(Fault.DISK_FULL, "No space left on device")
+
+    _scan(qtbot, screen)
+    monkeypatch.setattr(service_module, "write_document", full)
+    _click(qtbot, screen.save_button)
+    _click(qtbot, _by_name(screen.name_overlay, "docName1"))
+    qtbot.waitUntil(lambda: screen.status.text() != T.SAVING)
+    assert screen.status.text() == T.FAULTS["disk_full"] + " " + T.PAGES_KEPT
+    assert screen.strip.count() == 1 and screen.save_button.isEnabled()
+
+
+def test_a_lost_connection_message_stays_while_the_kiosk_looks_again(qtbot, screen):
+    _click(qtbot, screen.presets.button(3))
+    with qtbot.waitSignal(screen.service.stateChanged, timeout=30000,
+                          check_params_cb=lambda st: st == "searching"):
+        _click(qtbot, screen.scan_button)  # an I/O error makes the kiosk look for the scanner
+    qtbot.waitUntil(lambda: screen.service.state == "ready", timeout=30000)
+    assert screen.status.text() == T.FAULTS["io_error"]
+
+
+def test_a_document_over_the_size_budget_is_made_smaller_and_says_so(qtbot, tmp_path, monkeypatch):
+    from kiosk_app.scanner.documents import OutputSettings
+
+    budget = OutputSettings(size_budget_bytes=800 * 1024, min_dpi=50)
+    scr, service, events = _screen(qtbot, tmp_path, monkeypatch, output=budget)
+    try:
+        _scan(qtbot, scr, scr.feeder_button)  # 10 pages of the test pattern: over 800 KB at q85
+        _click(qtbot, scr.save_button)
+        _click(qtbot, _by_name(scr.name_overlay, "docName2"))
+        qtbot.waitUntil(lambda: scr.status.text() != T.SAVING)
+        assert scr.status.text().endswith(T.SAVED_REDUCED.format(budget="800 KB")), scr.status.text()
+        document = dict(events)["scan.document"]
+        assert document["reduced"] and document["quality"] < 85
+    finally:
+        service.shutdown()

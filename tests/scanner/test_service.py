@@ -1,7 +1,5 @@
 """The scanning service with the real scan process and the SANE test scanner."""
 
-from pathlib import Path
-
 import pytest
 
 from kiosk_app.scanner.documents import OutputSettings

@@ -12,6 +12,7 @@ from video_media import VLC_TEST_ARGS
 
 from kiosk_app.app import Kiosk, Options
 from kiosk_app.config import load_config
+from kiosk_app.strings import common as C
 from kiosk_app.strings import videos as T
 
 WAIT_MS = 10_000
@@ -79,6 +80,9 @@ def test_the_portal_opens_the_step_for_its_page(make_kiosk, qtbot, media_dir):
     qtbot.waitUntil(lambda: player_screen.player.is_playing() and player_screen.player.position() >= 1.5,
                     timeout=WAIT_MS)
     assert not kiosk.guides.open_for_page("https://example.test/khong-co", "Trang khác")
+    assert player_screen.back_button.text() == C.BACK  # back to the portal page, not the list
+    qtbot.mouseClick(player_screen.back_button, Qt.MouseButton.LeftButton)
+    assert kiosk.nav.current == "portal" and not player_screen.player.is_playing()
     opened = events(kiosk, kiosk.sessions.current.id)[0]
     assert opened == ("video.opened", {"guide": "mau", "step": 1, "steps": 3, "via": "portal"})
 
