@@ -314,6 +314,7 @@ class Installer:
         self.t, self.o, self.layout = target, options, layout
         self.done: list[str] = []
         self.release: Path | None = None  # the release this run installs (system path)
+        self.switching = False  # an upgrade has begun to replace the running version
 
     # ---------------------------------------------------------- running the steps
 
@@ -364,6 +365,12 @@ class Installer:
                                "`install.sh --uninstall` to remove what was done.")
                 elif self.o.action == "install":
                     self.t.say("Nothing was changed on this machine.")
+                elif self.o.action == "upgrade" and not self.switching:
+                    self.drop_unfinished_release()
+                    self.t.say("The kiosk keeps running the version it had; its settings and data "
+                               "were not touched.")
+                elif self.o.action == "uninstall":
+                    self.t.say("Fix the cause and run `install.sh --uninstall` again.")
                 return 1
             self.done.append(title.lower())
         self.t.say(self.summary())
@@ -621,6 +628,7 @@ class Installer:
 
     def switch_release(self) -> None:
         assert self.release is not None
+        self.switching = True
         lay = self.layout
         old_link = self.t.path(lay.current)
         old = Path(os.readlink(old_link)) if old_link.is_symlink() else None
@@ -657,6 +665,10 @@ class Installer:
         self.t.run(["systemctl", "start", lay.service], check=False)
         raise InstallError(f"the upgrade was rolled back to {old} with the database as it was; "
                            f"the new version stays in {self.release} for inspection")
+
+    def drop_unfinished_release(self) -> None:
+        if self.release is not None and not self.t.path(self.release / ".complete").exists():
+            self.t.remove(self.release)
 
     def live_ready(self, started: float) -> tuple[bool, str]:
         """Did the restarted service log app.ready? (From the journal; under --root, by a probe.)"""

@@ -84,3 +84,22 @@ def test_a_version_that_fails_after_the_switch_is_rolled_back_with_its_database(
 def test_upgrade_needs_an_installation(install, make_bundle):
     code, out, root = install("--upgrade", "--bundle", str(make_bundle("2.0.0")))
     assert code == 2 and "no complete installation to upgrade" in out
+
+
+def test_an_upgrade_that_cannot_install_its_program_leaves_the_old_one(ki, install, make_bundle, monkeypatch):
+    code, out, root = install("--bundle", str(make_bundle("1.0.0")))
+    assert code == 0, out
+    real_copy = ki.Installer._copy_tree
+
+    def disk_full_half_way(self, src, dest):
+        real_copy(self, src / "kiosk-admin", dest / "kiosk-admin")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ki.Installer, "_copy_tree", disk_full_half_way)
+    code, out, root = install("--upgrade", "--bundle", str(make_bundle("2.0.0")))
+    assert code == 1
+    assert "STOPPED at step 2 (Installing the new version beside the old one)" in out
+    assert "The kiosk keeps running the version it had" in out
+    assert [p.name for p in (root / "opt/kiosk/releases").iterdir()] == ["1.0.0-bundle"]
+    assert _current(root) == "releases/1.0.0-bundle"
+    assert json.loads((root / "etc/kiosk/install.json").read_text())["complete"] is True
