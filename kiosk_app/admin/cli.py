@@ -23,15 +23,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the config and report what the kiosk finds")
     _common(check)
-    pin = sub.add_parser("set-admin-pin", help="set the PIN that opens the staff menu")
-    _common(pin)
-    pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
     doctor = sub.add_parser("doctor", help="check an installed kiosk: service, display, config, "
                                            "database, libvlc, scanner, portal, disk, clock")
     _common(doctor)
     doctor.add_argument("--root", type=Path, default=Path("/"),
                         help="the installation lives under this folder (made with install.sh --root)")
     doctor.add_argument("--manifest", type=Path, help="the installer's record (default /etc/kiosk/install.json)")
+    pin = sub.add_parser("set-admin-pin", help="set the PIN that opens the staff menu")
+    _common(pin)
+    pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
     return parser
 
 
@@ -87,6 +87,7 @@ def cmd_set_admin_pin(args) -> int:
 
 
 def cmd_doctor(args) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from kiosk_app.admin import doctor
 
     ctx = doctor.context_for(args.root, args.manifest, args.data_dir, args.config)
@@ -98,8 +99,10 @@ def cmd_doctor(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":
+        return cmd_doctor(args)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return {"check": cmd_check, "set-admin-pin": cmd_set_admin_pin, "doctor": cmd_doctor}[args.command](args)
+    return {"check": cmd_check, "set-admin-pin": cmd_set_admin_pin}[args.command](args)
 
 
 if __name__ == "__main__":
