@@ -636,9 +636,14 @@ class Installer:
         backup = None
         self.t.run(["systemctl", "stop", lay.service])
         if db.exists() and not self.t.dry_run:
-            backup = db.with_name(f"kiosk.db.before-{self.release.name}")
+            backups = db.parent / "backups"
+            backups.mkdir(exist_ok=True)
+            backup = backups / f"kiosk-before-{self.release.name}.db"
             _backup_db(db, backup)
-            self.t.say(f"    database saved as {backup.name}")
+            if self.t.real:  # the kiosk's folder stays the kiosk's
+                for p in (backups, backup):
+                    shutil.chown(p, lay.user, lay.user)
+            self.t.say(f"    database saved as backups/{backup.name}")
         if old is not None:
             self.t.symlink(lay.previous, old)
         self.t.symlink(lay.current, self.release.relative_to(lay.prefix))

@@ -7,11 +7,20 @@ import json
 import os
 import sqlite3
 
+from kiosk_app.storage.migrations import SCHEMA_VERSION
 from tests.installer.conftest import recorded
 
 
 def _current(root) -> str:
     return os.readlink(root / "opt/kiosk/current")
+
+
+def _schema_version(db) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
 
 
 def _sessions(db) -> int:
@@ -22,12 +31,13 @@ def _sessions(db) -> int:
         conn.close()
 
 
-def _seed_database(root) -> None:
-    """A database of the current schema holding one session, as a running kiosk leaves it."""
+def _seed_database(root, schema_version: int | None = None) -> None:
+    """A database holding one session, as a running kiosk (of an older schema) leaves it."""
     from kiosk_app.storage.database import open_database
+    from kiosk_app.storage.migrations import MIGRATIONS
 
     data = root / "var/lib/kiosk/data"
-    opened = open_database(data / "kiosk.db", data / "backups")
+    opened = open_database(data / "kiosk.db", data / "backups", MIGRATIONS[:schema_version])
     opened.db["sessions"].insert({"id": "s1", "kiosk_id": "k", "started_at": "2026-01-01T00:00:00+00:00",
                                   "start_kind": "resident", "mode": "self"})
     opened.db.conn.close()
@@ -36,7 +46,7 @@ def _seed_database(root) -> None:
 def test_an_upgrade_switches_versions_and_keeps_config_and_data(install, make_bundle):
     code, out, root = install("--bundle", str(make_bundle("1.0.0")))
     assert code == 0, out
-    _seed_database(root)
+    _seed_database(root, schema_version=1)  # the new version's migrations have work to do
     config = (root / "etc/kiosk/kiosk.toml").read_text()
     code, out, root = install("--upgrade", "--bundle", str(make_bundle("2.0.0")))
     assert code == 0, out
@@ -44,7 +54,10 @@ def test_an_upgrade_switches_versions_and_keeps_config_and_data(install, make_bu
     assert _current(root).startswith("releases/2.0.0-bundle-")
     assert os.readlink(root / "opt/kiosk/previous") == "releases/1.0.0-bundle"
     assert (root / "etc/kiosk/kiosk.toml").read_text() == config
-    assert _sessions(root / "var/lib/kiosk/data/kiosk.db") == 1
+    db = root / "var/lib/kiosk/data/kiosk.db"
+    assert _sessions(db) == 1 and _schema_version(db) == SCHEMA_VERSION  # migrated, data kept
+    saved = next((root / "var/lib/kiosk/data/backups").glob("kiosk-before-2.0.0-bundle-*.db"))
+    assert _schema_version(saved) == 1  # what a rollback would put back
     manifest = json.loads((root / "etc/kiosk/install.json").read_text())
     assert manifest["version"].startswith("2.0.0-bundle-") and manifest["previous_release"].endswith("1.0.0-bundle")
     assert "systemctl stop kiosk.service" in recorded(root) and "systemctl start kiosk.service" in recorded(root)
