@@ -408,6 +408,8 @@ class Installer:
 
     def summary(self) -> str:
         lay = self.layout
+        if self.t.dry_run:
+            return "Dry run finished: nothing was changed. Run the same command without --dry-run to do it."
         if self.o.action == "uninstall":
             kept = "" if self.o.purge else (f"\nKept: {lay.etc} (settings), {lay.home} (data), user "
                                             f"{lay.user}. Remove them with --uninstall --purge.")
@@ -529,7 +531,7 @@ class Installer:
         target.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
             shutil.copytree(src, target, symlinks=True, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".cache", "build", "sources"))
         else:
             shutil.copy2(src, target)
         self.t.say(f"    copied {src} -> {dest}")

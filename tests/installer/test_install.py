@@ -71,6 +71,7 @@ def test_dry_run_prints_every_step_and_changes_nothing(install, make_bundle):
     assert "would write: /etc/systemd/system/kiosk.service" in out
     assert "would run: systemctl enable kiosk.service" in out
     assert re.search(r"^\[8/8\] Recording the installation$", out, re.M)
+    assert out.endswith("Dry run finished: nothing was changed. Run the same command without --dry-run to do it.")
 
 
 def test_the_command_line_says_what_it_does_in_a_dry_run_without_root():
