@@ -139,7 +139,7 @@ def check_service(ctx: DoctorContext) -> Finding:
     service = ctx.install.service
     if not _systemd_running(ctx):
         return Finding("service", SKIP, "systemd is not running here: the service cannot be looked at")
-    unit = Path("/etc/systemd/system") / service
+    unit = ctx.install.root / "etc/systemd/system" / service
     if not unit.exists():
         return Finding("service", FAIL, f"{unit} is missing: run installer/install.sh again")
     enabled = _run(["systemctl", "is-enabled", service])

@@ -178,3 +178,22 @@ def test_libvlc_is_tried_on_a_real_video_and_a_broken_one(tmp_path, monkeypatch)
     (tmp_path / "a-guide.mp4").write_bytes(b"\0not a video" * 1000)
     finding = d.check_libvlc(ctx)
     assert finding.status == d.FAIL and "cannot play a-guide.mp4" in finding.detail
+
+
+@pytest.mark.parametrize("enabled,show,status,words", [
+    ("enabled", "ActiveState=active\nSubState=running\nNRestarts=0", "ok", "starts at boot and runs (0 restarts)"),
+    ("disabled", "ActiveState=active\nSubState=running\nNRestarts=0", "fail", "systemctl enable kiosk.service"),
+    ("enabled", "ActiveState=failed\nSubState=failed\nNRestarts=7", "fail", "is failed (failed)"),
+    ("enabled", "ActiveState=active\nSubState=running\nNRestarts=12", "warn", "restarted 12 times"),
+])
+def test_the_service_is_read_from_systemd(tmp_path, monkeypatch, enabled, show, status, words):
+    from kiosk_app.admin import doctor as d
+
+    unit = tmp_path / "etc/systemd/system/kiosk.service"
+    unit.parent.mkdir(parents=True)
+    unit.write_text("[Service]\n")
+    answers = {"is-enabled": enabled, "show": show}
+    monkeypatch.setattr(d, "_systemd_running", lambda ctx: True)
+    monkeypatch.setattr(d, "_run", lambda cmd, env=None: subprocess.CompletedProcess(cmd, 0, answers[cmd[1]], ""))
+    finding = d.check_service(d.context_for(tmp_path, None, tmp_path / "data", None))
+    assert finding.status == status and words in finding.detail
