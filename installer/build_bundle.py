@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Build the one-folder kiosk bundle with PyInstaller: `python installer/build_bundle.py`.
 
 Needs the `bundle` extra (`pip install -e '.[bundle]'`). Writes dist/kiosk/ (kiosk, kiosk-admin,
