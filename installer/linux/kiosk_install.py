@@ -395,6 +395,14 @@ class Installer:
                                "without --upgrade first")
         if self.o.action == "uninstall":
             return
+        self.check_program()
+        if self.o.action == "install" and manifest and manifest.get("complete"):
+            wanted = str(self.layout.releases / self.release_name())
+            if manifest.get("release") != wanted:
+                raise InstallError(f"a kiosk is already installed ({manifest.get('version')}); to replace "
+                                   "it by this version use --upgrade, which tries it first and can roll back")
+
+    def check_program(self) -> None:
         if self.o.bundle is not None:
             if not (self.o.bundle / "kiosk").exists() and not (self.o.bundle / "kiosk.exe").exists():
                 raise InstallError(f"{self.o.bundle} is not a kiosk bundle (no `kiosk` program in it)")
@@ -482,8 +490,10 @@ class Installer:
         kind = "bundle" if self.o.bundle else "venv"
         name = f"{version}-{kind}"
         if self.o.action == "upgrade":
-            name += "-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
-        return name
+            return name + "-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
+        installed = Path((load_manifest(self.t, self.layout) or {}).get("release") or "/").name
+        # Installing the same version again (to repair the rest) keeps the release in use.
+        return installed if installed.startswith(name) else name
 
     def install_release(self) -> None:
         lay = self.layout

@@ -116,3 +116,18 @@ def test_an_upgrade_that_cannot_install_its_program_leaves_the_old_one(ki, insta
     assert [p.name for p in (root / "opt/kiosk/releases").iterdir()] == ["1.0.0-bundle"]
     assert _current(root) == "releases/1.0.0-bundle"
     assert json.loads((root / "etc/kiosk/install.json").read_text())["complete"] is True
+
+
+def test_another_version_is_only_installed_through_upgrade_and_a_repair_keeps_the_upgraded_one(install,
+                                                                                             make_bundle):
+    code, out, root = install("--bundle", str(make_bundle("1.0.0")))
+    assert code == 0, out
+    code, out, _ = install("--bundle", str(make_bundle("2.0.0")))
+    assert code == 2 and "a kiosk is already installed (1.0.0-bundle)" in out and "--upgrade" in out
+    assert install("--upgrade", "--bundle", str(make_bundle("2.0.0")))[0] == 0
+    upgraded = _current(root)
+    (root / "etc/pam.d/kiosk").unlink()  # something to repair
+    code, out, _ = install("--bundle", str(make_bundle("2.0.0")))
+    assert code == 0, out
+    assert "is already installed" in out and (root / "etc/pam.d/kiosk").exists()
+    assert _current(root) == upgraded
