@@ -14,6 +14,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk_app.admin.auth import StaffAuth
+from kiosk_app.admin.guided import SessionOutcomes
+from kiosk_app.admin.screens.end_questions import EndQuestionsScreen
+from kiosk_app.admin.screens.guided import GuidedStartScreen, OfficerOutcomeScreen
+from kiosk_app.admin.screens.satisfaction import SatisfactionScreen
+from kiosk_app.admin.screens.staff_menu import StaffMenu
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
@@ -27,7 +32,7 @@ from kiosk_app.shell.screens.home import HomeScreen
 from kiosk_app.shell.screens.menu import MenuScreen
 from kiosk_app.shell.screens.overlays import IdleOverlay
 from kiosk_app.shell.screens.placeholder import PlaceholderScreen
-from kiosk_app.shell.screens.staff import StaffMenuScreen, StaffPinScreen
+from kiosk_app.shell.screens.staff import StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
@@ -40,7 +45,7 @@ log = logging.getLogger("kiosk.app")
 
 RESIDENT_SCREENS = ("guides", "scan", "portal")
 START_SCREENS = ("home", "menu") + RESIDENT_SCREENS
-STAFF_SCREENS = ("staff_pin", "staff_menu")
+STAFF_SCREENS = ("staff_pin", "staff_menu", "staff_guided", "staff_outcome", "staff_stats", "staff_settings")
 FLUSH_INTERVAL_MS = 15_000
 
 
@@ -69,6 +74,8 @@ class Kiosk:
         self.store = SessionStore.deferred(paths.db_file, paths.backups_dir)
         self.sessions = SessionManager(self.store, paths, config.kiosk.id)
         self.auth = StaffAuth(self.store, config.staff.failed_pin_limit, config.staff.lockout_s)
+        self.outcomes = SessionOutcomes(self.sessions, self.store)
+        self._feedback_for: str | None = None
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
         self.scanning = ScanService(settings_from_config(config.scanner), self.sessions.record,
                                     SANE_CONFIG_DIR)
@@ -110,9 +117,10 @@ class Kiosk:
         self.staff_pin = StaffPinScreen(self.auth)
         info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,
                                          data_dir=self.paths.data_dir)
-        self.staff_menu = StaffMenuScreen(info)
+        self.staff_menu = StaffMenu(info)
         nav.add(self.staff_pin)
         nav.add(self.staff_menu)
+        self._build_staff_screens()
         self.idle_overlay = IdleOverlay(self.window)
         self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
                                           T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
@@ -129,7 +137,7 @@ class Kiosk:
         self.home.start_requested.connect(self.start_resident_session)
         self.menu.chosen.connect(nav.go)
         self.menu.end_requested.connect(self.end_confirm.open)
-        self.end_confirm.accepted.connect(lambda: sessions.end("finished"))
+        self.end_confirm.accepted.connect(self._resident_end)
         sessions.started.connect(lambda _s: idle.start())
         sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
         self.scanning.progress.connect(lambda *_: idle.poke())  # a long feeder scan is not idleness
@@ -145,6 +153,7 @@ class Kiosk:
         self.staff_menu.back.connect(self._leave_staff)
         self.staff_menu.end_session.connect(lambda: sessions.end("staff"))
         self.staff_menu.exit_app.connect(self.quit)
+        self._wire_staff()
 
     # ------------------------------------------------------------ behaviour
 
@@ -170,7 +179,7 @@ class Kiosk:
         self.idle_overlay.hide()
         self.end_confirm.hide()
         self.home.show_notice(self.problems())
-        self.nav.go("home")
+        self.nav.go(self._screen_after_session(_sid))
 
     def _on_idle_expired(self) -> None:
         self.idle_overlay.hide()
@@ -193,15 +202,133 @@ class Kiosk:
         self.nav.go("staff_pin")
 
     def _staff_accepted(self, _role: str) -> None:
-        self.staff_menu.set_state(self.problems(), self.sessions.current is not None)
-        self.nav.go("staff_menu")
+        self._show_staff_menu()
 
     def _leave_staff(self) -> None:
+        self.auth.sign_out()
         target = getattr(self, "_return_to", "home")
         if self.sessions.current is None:
             self.idle.stop()
             target = "home"
         self.nav.go(target)
+
+    # ------------------------------------------------------------ staff, outcomes, satisfaction
+
+    def _build_staff_screens(self) -> None:
+        self._build_guided_screen()
+        self.staff_outcome = OfficerOutcomeScreen()
+        self.end_questions = EndQuestionsScreen()
+        self.satisfaction = SatisfactionScreen(self.config.feedback.reset_s)
+        for screen in (self.staff_outcome, self.end_questions, self.satisfaction):
+            self.nav.add(screen)
+        self.nav.add_lazy("staff_stats", self._make_stats_screen)
+        self.nav.add_lazy("staff_settings", self._make_settings_screen)
+
+    def _build_guided_screen(self) -> None:
+        self.staff_guided = GuidedStartScreen([(p.code, p.name) for p in self.config.guided.procedures])
+        self.staff_guided.start.connect(self._start_guided)
+        self.staff_guided.cancelled.connect(self._show_staff_menu)
+        self.nav.add(self.staff_guided)
+
+    def _make_settings_screen(self):
+        from kiosk_app.admin.screens.settings import SettingsScreen
+        from kiosk_app.paths import default_config_file
+
+        files = self.config.source_files
+        screen = SettingsScreen(self.config, Path(files[1]) if len(files) > 1 else default_config_file())
+        screen.back.connect(self._show_staff_menu)
+        screen.saved.connect(self._apply_settings)
+        return screen
+
+    def _apply_settings(self, config: KioskConfig) -> None:
+        """What the settings screen saved, applied now (the portal's start page: next session)."""
+        self.config = config
+        self.idle.timeout_s = config.session.idle_timeout_s
+        self.home.set_commune(config.kiosk.commune)
+        self._build_guided_screen()
+
+    def _make_stats_screen(self):
+        from kiosk_app.admin.screens.stats import StatsScreen  # QtCharts: loaded when first needed
+        from kiosk_app.stats.service import StatsService
+
+        screen = StatsScreen(StatsService(self.store, self.config), self.config.reports.usb_roots)
+        screen.back.connect(self._show_staff_menu)
+        return screen
+
+    def _wire_staff(self) -> None:
+        nav, outcomes, auth = self.nav, self.outcomes, self.auth
+        self.staff_menu.guided.connect(lambda: nav.go("staff_guided"))
+        self.staff_menu.step_in.connect(lambda: (outcomes.step_in(auth.signed_in), self._show_staff_menu()))
+        self.staff_menu.record_outcome.connect(lambda: nav.go("staff_outcome"))
+        self.staff_menu.stats.connect(lambda: nav.go("staff_stats"))
+        self.staff_menu.settings.connect(lambda: nav.go("staff_settings"))
+        self.staff_outcome.recorded.connect(self._officer_outcome)
+        self.staff_outcome.cancelled.connect(self._show_staff_menu)
+        self.end_questions.answered.connect(
+            lambda submitted, helped, reason: (outcomes.resident_answered(submitted, helped, reason),
+                                               self._end_with_feedback("finished")))
+        self.end_questions.skipped.connect(lambda: self._end_with_feedback("finished"))
+        self.end_questions.back.connect(lambda: nav.go("menu"))
+        self.satisfaction.finished.connect(self._feedback_given)
+
+    def _show_staff_menu(self) -> None:
+        signed = self.auth.signed_in
+        current = self.sessions.current
+        info = None
+        if current is not None:
+            names = {p.code: p.name for p in self.config.guided.procedures}
+            info = {"mode": current.mode, "procedure": names.get(current.fields.get("procedure_code") or "", ""),
+                    "helped": bool(current.fields.get("helped"))}
+        self.staff_menu.set_state(signed.role if signed else "officer", signed.name if signed else "",
+                                  self.problems(), info)
+        self.nav.go("staff_menu")
+
+    def _start_guided(self, procedure_code: str, how: str) -> None:
+        self.outcomes.start_guided(self.auth.signed_in, procedure_code, how)
+        self.auth.sign_out()
+        self.nav.go("menu")
+
+    def _officer_outcome(self, outcome: str, reason) -> None:
+        self.outcomes.record_outcome(self.auth.signed_in, outcome, reason)
+        self.auth.sign_out()
+        self._end_with_feedback("staff")
+
+    def _resident_end(self) -> None:
+        """The resident's "Kết thúc": ask the two questions (practice sessions need none)."""
+        if self.sessions.current is None:
+            return
+        if self.outcomes.is_practice():
+            self.outcomes.resident_answered(False, False, None)
+            self._end_with_feedback("finished")
+        else:
+            self.nav.go("end_questions")
+
+    def _end_with_feedback(self, reason: str) -> None:
+        if self.sessions.current is not None and self.config.feedback.enabled:
+            self._feedback_for = self.sessions.current.id
+        self.sessions.end(reason)
+
+    def _screen_after_session(self, session_id: str) -> str:
+        if self._feedback_for != session_id:
+            return "home"
+        self._feedback_for = None
+        self.satisfaction.begin(session_id)
+        return "satisfaction"
+
+    def _feedback_given(self, session_id: str, rating, trips, reason) -> None:
+        if rating is not None or trips is not None:
+            self.outcomes.feedback(session_id, rating, trips, reason)
+        if self.nav.current == "satisfaction":
+            self.nav.go("home")
+
+    def _start_sync(self) -> None:
+        """Sending figures upward, when the district or province asked for it (off by default)."""
+        self._sync = None
+        if self.config.sync.enabled:
+            from kiosk_app.stats.sync import SyncWorker
+
+            self._sync = SyncWorker(self.paths.db_file, self.config.sync, self.config.kiosk.id)
+            self._sync.start()
 
     def _flush(self) -> None:
         if self.store.pending or not self.store.available:
@@ -228,6 +355,7 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
         self.home.show_notice(self.problems())
         log_event(log, "app.recovered", interrupted=len(interrupted))
+        self._start_sync()
         self.scanning.start()  # the scan process and the device search run beside the UI
 
     def quit(self) -> None:
@@ -235,6 +363,8 @@ class Kiosk:
         QApplication.instance().quit()
 
     def shutdown(self) -> None:
+        if getattr(self, "_sync", None) is not None:
+            self._sync.stop()
         if self.sessions.current is not None:
             self.sessions.end("shutdown")
         self.store.close()

@@ -68,6 +68,39 @@ class StaffSection:
 
 
 @dataclass(frozen=True)
+class Procedure:
+    code: str = setting()
+    name: str = setting()
+
+
+@dataclass(frozen=True)
+class GuidedSection:
+    procedures: list[Procedure] = setting()
+
+
+@dataclass(frozen=True)
+class FeedbackSection:
+    enabled: bool = setting()
+    reset_s: int = setting(min=5, max=300)
+
+
+@dataclass(frozen=True)
+class ReportsSection:
+    utc_offset_hours: int = setting(min=-12, max=14)
+    usb_roots: list[str] = setting()
+
+
+@dataclass(frozen=True)
+class SyncSection:
+    enabled: bool = setting()
+    url: str = setting()
+    token: str = setting()
+    batch_size: int = setting(min=1, max=5000)
+    timeout_s: int = setting(min=1, max=300)
+    retry_max_s: int = setting(min=1, max=86400)
+
+
+@dataclass(frozen=True)
 class VideosSection:
     manifest: str = setting()
     pause_after_step: bool = setting()
@@ -107,6 +140,10 @@ class KioskConfig:
     session: SessionSection
     portal: PortalSection
     staff: StaffSection
+    guided: GuidedSection
+    feedback: FeedbackSection
+    reports: ReportsSection
+    sync: SyncSection
     videos: VideosSection
     scanner: ScannerSection
     source_files: tuple[str, ...] = ()

@@ -89,10 +89,15 @@ def check_admin_pin(ctx: CheckContext) -> Check:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=2)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", [ADMIN_PIN_SETTING]).fetchone()
+            has_staff = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'staff'").fetchone()
+            admins = conn.execute("SELECT count(*) FROM staff WHERE active = 1 AND role = 'admin'"
+                                  ).fetchone()[0] if has_staff else 0
         finally:
             conn.close()
     except sqlite3.Error:
-        row = None
+        row, admins = None, 0
+    if admins:
+        return Check("admin PIN", True, f"{admins} administrator account(s), PINs stored as salted scrypt hashes")
     if row:
         return Check("admin PIN", True, "set (stored as a salted scrypt hash)")
     return Check("admin PIN", False, "not set: nobody can open the staff menu; run kiosk-admin set-admin-pin")

@@ -1,4 +1,4 @@
-"""`kiosk-admin`: the administrator's command line (check the kiosk, set the admin PIN)."""
+"""`kiosk-admin`: the administrator's command line (check, PINs, staff accounts, statistics, exports)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk_app.admin import checks
+from kiosk_app.admin import checks, staff_commands
 from kiosk_app.admin.pin import ADMIN_PIN_SETTING, hash_pin, valid_pin
 from kiosk_app.paths import KioskPaths, default_config_file, default_data_dir
 
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     pin = sub.add_parser("set-admin-pin", help="set the PIN that opens the staff menu")
     _common(pin)
     pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    staff_commands.add_parsers(sub, _common)
     return parser
 
 
@@ -66,24 +67,41 @@ def cmd_set_admin_pin(args) -> int:
         print("A PIN is 4 to 12 digits; nothing changed.", file=sys.stderr)
         return 1
     paths = _paths(args)
-    try:
-        paths.ensure()
-    except OSError as exc:
-        print(f"Cannot write the data directory {paths.data_dir}: {exc}", file=sys.stderr)
+    store = open_store(paths)
+    if store is None:
         return 1
-    from kiosk_app.storage.session_store import SessionStore
+    from kiosk_app.storage.staff_store import StaffStore
 
-    store, problem = SessionStore.open(paths.db_file, paths.backups_dir)
-    if not store.available:
-        print(f"Cannot open the database: {problem}", file=sys.stderr)
-        return 1
-    ok = store.set_setting(ADMIN_PIN_SETTING, hash_pin(pin))
+    hashed = hash_pin(pin)
+    # The setting is kept for older tools; the default administrator account is what signs in.
+    ok = store.set_setting(ADMIN_PIN_SETTING, hashed)
+    try:
+        StaffStore(store).set_default_admin_pin(hashed)
+    except Exception as exc:  # noqa: BLE001 - StorageError or sqlite3.Error: report, change nothing more
+        print(f"Could not save the PIN: {exc}", file=sys.stderr)
+        ok = False
     store.close()
     if not ok:
         print("Could not save the PIN (database not writable).", file=sys.stderr)
         return 1
     print(f"Admin PIN saved (hashed) in {paths.db_file}.")
     return 0
+
+
+def open_store(paths: KioskPaths):
+    """The kiosk's database (created or migrated), or None after printing why not."""
+    try:
+        paths.ensure()
+    except OSError as exc:
+        print(f"Cannot write the data directory {paths.data_dir}: {exc}", file=sys.stderr)
+        return None
+    from kiosk_app.storage.session_store import SessionStore
+
+    store, problem = SessionStore.open(paths.db_file, paths.backups_dir)
+    if not store.available:
+        print(f"Cannot open the database: {problem}", file=sys.stderr)
+        return None
+    return store
 
 
 def cmd_doctor(args) -> int:
@@ -102,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         return cmd_doctor(args)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return {"check": cmd_check, "set-admin-pin": cmd_set_admin_pin}[args.command](args)
+    commands = {"check": cmd_check, "set-admin-pin": cmd_set_admin_pin, **staff_commands.COMMANDS}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -45,5 +45,37 @@ def _v2_settings(db: Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS = [_v1_sessions_and_events, _v2_settings]
+def _v3_staff_feedback_sync(db: Database) -> None:
+    # Named staff accounts supersede the single admin PIN; the PIN is never stored in clear.
+    db["staff"].create(
+        {
+            "id": int,
+            "name": str,
+            "role": str,  # officer | admin
+            "pin_hash": str,  # salted scrypt, see kiosk_app/admin/pin.py
+            "active": int,  # 0 once removed: sessions keep pointing at the id
+            "is_default_admin": int,  # the account `kiosk-admin set-admin-pin` keeps up to date
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"name", "role", "pin_hash"},
+        defaults={"active": 1, "is_default_admin": 0},
+    )
+    row = db.execute("SELECT value FROM settings WHERE key = 'admin_pin_hash'").fetchone()
+    if row and row[0]:
+        db["staff"].insert({"name": "Quản trị", "role": "admin", "pin_hash": row[0], "active": 1,
+                            "is_default_admin": 1})
+    # The resident's anonymous rating at the end of a session.
+    db["sessions"].add_column("satisfaction", int)  # 5 Rất hài lòng ... 1 Rất không hài lòng
+    db["sessions"].add_column("trips", int)  # 0, 1, 2 (2 means "2 or more")
+    db["sessions"].add_column("satisfaction_reason", str)
+    # Sessions already sent upward (district/province): idempotent by session id.
+    db["sync_sent"].create({"session_id": str, "sent_at": str, "batch": str}, pk="session_id")
+    # The statistics read events by name and time range (sessions use v1's started_at index; a
+    # covering index on sessions was measured in bench/bench_stats.py and not chosen by SQLite).
+    db["events"].create_index(["event", "ts"], index_name="idx_events_event_ts")
+
+
+MIGRATIONS = [_v1_sessions_and_events, _v2_settings, _v3_staff_feedback_sync]
 SCHEMA_VERSION = len(MIGRATIONS)

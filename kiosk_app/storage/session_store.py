@@ -129,6 +129,11 @@ class SessionStore:
 
     # ------------------------------------------------------------ reading
 
+    @property
+    def database(self) -> Database | None:
+        """The open database, for readers (statistics) and the staff accounts; None while down."""
+        return self._db
+
     def get_setting(self, key: str) -> str | None:
         if self._db is None:
             return None

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.e2e
 CENTER = (683, 400)
 END_TILE = (1000, 620)
 CONFIRM_YES = (720, 470)
+FIRST_ANSWER = (366, 400)  # "Đã nộp xong", then "Tôi tự làm" (tests/staff covers every answer)
+SATISFACTION_SKIP = (1250, 690)
 
 
 def xdo(display, *args):
@@ -64,8 +66,14 @@ def test_a_resident_session_from_touch_to_wipe(start_kiosk, xvfb_display, tmp_pa
     wait_until(lambda: screenshot(xvfb_display, tmp_path / "confirm.png").getpixel(CONFIRM_YES)
                == (163, 22, 26), what="the end question on screen")
     touch(xvfb_display, CONFIRM_YES)
+    kiosk.wait_event("ui.screen", screen="end_questions")
+    touch(xvfb_display, FIRST_ANSWER)
+    kiosk.wait_event("ui.question", question="helped")
+    touch(xvfb_display, FIRST_ANSWER)
     ended = kiosk.wait_event("session.ended", reason="finished")
     assert ended["session"] == started["session"]
+    kiosk.wait_event("ui.screen", screen="satisfaction")
+    touch(xvfb_display, SATISFACTION_SKIP)
     kiosk.wait_event("ui.screen", screen="home")
 
     rows = read_db(data_dir, "SELECT id, start_kind, end_reason FROM sessions")

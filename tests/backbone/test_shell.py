@@ -53,9 +53,13 @@ def test_end_asks_first_then_wipes_and_returns_home(make_kiosk, qtbot):
     click(qtbot, kiosk.window, "endConfirmNo")
     assert kiosk.sessions.current is session and kiosk.nav.current == "menu"
     click(qtbot, kiosk.window, "menu_end")
+    click(qtbot, kiosk.window, "endConfirmYes")
+    assert kiosk.nav.current == "end_questions"  # did you submit? (answers: tests/staff)
     with qtbot.waitSignal(kiosk.sessions.ended) as ended:
-        click(qtbot, kiosk.window, "endConfirmYes")
+        click(qtbot, kiosk.window, "endSkip")
     assert ended.args == [session.id, "finished"]
+    assert kiosk.nav.current == "satisfaction"
+    click(qtbot, kiosk.window, "satDone")
     assert kiosk.nav.current == "home"
     assert not session.work_dir.exists()
     assert QGuiApplication.clipboard().text() == ""

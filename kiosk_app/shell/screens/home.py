@@ -18,7 +18,8 @@ class HomeScreen(Screen):
         box = QVBoxLayout(self)
         box.setContentsMargins(60, 60, 60, 40)
         box.addStretch(2)
-        box.addWidget(label(commune, "muted"))
+        self.commune = label(commune, "muted")
+        box.addWidget(self.commune)
         box.addWidget(label(T.HOME_WELCOME, "huge"))
         box.addWidget(label(T.HOME_SUBTITLE))
         box.addStretch(1)
@@ -31,6 +32,9 @@ class HomeScreen(Screen):
         self.notice.setObjectName("HomeNotice")
         self.notice.hide()
         box.addWidget(self.notice)
+
+    def set_commune(self, commune: str) -> None:
+        self.commune.setText(commune)
 
     def show_notice(self, problems: list[str]) -> None:
         """Problems staff must look at; never technical detail, never a traceback."""

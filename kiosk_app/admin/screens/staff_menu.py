@@ -1,0 +1,72 @@
+"""The staff menu after a right PIN: officer actions, and the administrator's on top."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+
+from kiosk_app.shell.widgets import Screen, button, label
+from kiosk_app.strings import common as C
+from kiosk_app.strings import staff as T
+
+
+class StaffMenu(Screen):
+    name = "staff_menu"
+    guided = Signal()
+    step_in = Signal()
+    record_outcome = Signal()
+    end_session = Signal()
+    stats = Signal()
+    settings = Signal()
+    exit_app = Signal()
+    back = Signal()
+
+    def __init__(self, info: str):
+        super().__init__()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(60, 24, 60, 24)
+        box.setSpacing(14)
+        self.hello = label("", "title")
+        self.hello.setObjectName("StaffHello")
+        box.addWidget(self.hello)
+        self.session_line = label("", "")
+        self.session_line.setObjectName("StaffSessionLine")
+        box.addWidget(self.session_line)
+        self.health = label(C.STAFF_HEALTH_OK, "notice")
+        self.health.setObjectName("StaffHealth")
+        box.addWidget(self.health)
+        self.info = label(info, "muted")
+        box.addWidget(self.info)
+        box.addStretch(1)
+        grid = QGridLayout()
+        grid.setSpacing(14)
+        self.buttons = {
+            "guided": button(T.GUIDED_START, "primary", self.guided.emit, name="staffGuided"),
+            "step_in": button(T.STEP_IN, "primary", self.step_in.emit, name="staffStepIn"),
+            "outcome": button(T.RECORD_OUTCOME, "primary", self.record_outcome.emit, name="staffOutcome"),
+            "end": button(C.STAFF_END_SESSION, "", self.end_session.emit, name="staffEnd"),
+            "stats": button(T.STATS, "", self.stats.emit, name="staffStats"),
+            "settings": button(T.SETTINGS, "", self.settings.emit, name="staffSettings"),
+            "exit": button(C.STAFF_EXIT_APP, "danger", self.exit_app.emit, name="staffExit"),
+            "back": button(C.STAFF_BACK, "", self.back.emit, name="staffBack"),
+        }
+        for i, b in enumerate(self.buttons.values()):
+            grid.addWidget(b, i // 2, i % 2)
+        box.addLayout(grid)
+
+    def set_state(self, role: str, name: str, problems: list[str], session: dict | None) -> None:
+        """`session`: None, or {"mode", "procedure", "helped"} of the running session."""
+        self.hello.setText(f"{T.MENU_TITLE} · " + T.MENU_HELLO.format(name=name, role=T.ROLE_NAMES.get(role, role)))
+        self.health.setText("\n".join(problems) if problems else C.STAFF_HEALTH_OK)
+        if session is None:
+            self.session_line.setText(T.SESSION_NONE)
+        else:
+            proc = f" · {session['procedure']}" if session.get("procedure") else ""
+            text = T.SESSION_RUNNING.format(mode=T.MODE_NAMES.get(session["mode"], session["mode"]), procedure=proc)
+            self.session_line.setText(text + (f" {T.STEPPED_IN}" if session.get("helped") else ""))
+        running = session is not None
+        admin = role == "admin"
+        visible = {"guided": True, "step_in": running and not session.get("helped"), "outcome": running,
+                   "end": running, "stats": admin, "settings": admin, "exit": admin, "back": True}
+        for key, b in self.buttons.items():
+            b.setVisible(visible[key])

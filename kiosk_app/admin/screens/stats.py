@@ -1,0 +1,293 @@
+"""The administrator's statistics: a date range, the figures with how each is computed, a chart,
+tables per procedure / officer / guide, and exports to a USB stick or a chosen folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QStackedBarSeries, QValueAxis
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from kiosk_app.stats.export import ExportError
+from kiosk_app.stats.figures import (PRESETS, DateRange, RangeError, Summary, chart_groups, local_today,
+                                     parse_range, preset_range)
+from kiosk_app.stats.service import StatsService, usb_folders
+from kiosk_app.shell.widgets import Screen, button, label
+from kiosk_app.strings import staff as T
+
+PRESET_NAMES = {"today": T.STATS_TODAY, "this_month": T.STATS_THIS_MONTH, "last_month": T.STATS_LAST_MONTH,
+                "this_year": T.STATS_THIS_YEAR}
+
+
+def _pct(value) -> str:
+    return f"{value * 100:.1f} %" if value is not None else T.RATE_NONE
+
+
+def figure_lines(s: Summary) -> list[tuple[str, str, str]]:
+    """(name, value, how it is computed) for the overview, in reading order."""
+    t, sat, F = s.total, s.satisfaction, T.FIGURES
+    avg = T.MINUTES.format(minutes=t.avg_duration_s / 60) if t.avg_duration_s is not None else T.RATE_NONE
+    sat_value = f"{sat.average:.2f} / 5 · {sat.answered}" if sat.answered else T.RATE_NONE
+    return [
+        (F["self_filing_rate"][0], _pct(t.self_filing_rate), F["self_filing_rate"][1]),
+        (F["completion_rate"][0], _pct(t.completion_rate), F["completion_rate"][1]),
+        (F["sessions"][0], str(t.sessions), F["sessions"][1]),
+        (F["filed"][0], f"{t.filed} ({t.filed_alone} + {t.filed_helped})", F["filed"][1]),
+        (F["not_filed"][0], str(t.not_filed), F["not_filed"][1]),
+        (F["practice"][0], str(t.practice), F["practice"][1]),
+        (F["no_outcome"][0], str(t.no_outcome), F["no_outcome"][1]),
+        (F["portal_submitted"][0], str(t.portal_submitted), F["portal_submitted"][1]),
+        (F["avg_duration"][0], avg, F["avg_duration"][1]),
+        (F["satisfaction"][0], sat_value, F["satisfaction"][1]),
+        (F["scans"][0], f"{s.scans.pages} / {s.scans.documents}", F["scans"][1]),
+    ]
+
+
+def axis_top(highest: int) -> tuple[int, int]:
+    """A round top for a count axis and a tick count that puts ticks on whole numbers (1-2-5 steps)."""
+    highest = max(1, highest)
+    step, scale = 1, 1
+    while -(-highest // step) > 5:
+        step = {1: 2, 2: 5, 5: 10}[step // scale] * scale
+        scale = step if step // scale == 10 else scale
+    n = -(-highest // step)
+    return n * step, n + 1
+
+
+def category_label(kind: str, key: str, index: int, count: int) -> str:
+    """Axis label of one bar; with many bars only every fifth is named (labels must stay unique)."""
+    if count > 16 and index % 5:
+        return "\u200b" * (index + 1)
+    return str(int(key[8:10])) if kind == "day" else f"{key[5:7]}/{key[2:4]}"
+
+
+class StatsScreen(Screen):
+    name = "staff_stats"
+    back = Signal()
+
+    def __init__(self, stats: StatsService, usb_roots: list[str]):
+        super().__init__()
+        self._stats = stats
+        self._usb_roots = usb_roots
+        self._range: DateRange | None = None
+        self.summary: Summary | None = None
+        # A desk screen for administrators: denser than the residents' screens, targets still >= 15 mm.
+        self.setStyleSheet("QWidget { font-size: 18px; } QPushButton { min-height: 58px; padding: 4px 12px; }"
+                           "QLineEdit { font-size: 20px; min-height: 54px; }")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(24, 12, 24, 12)
+        box.setSpacing(8)
+
+        top = QHBoxLayout()
+        title = label(T.STATS_TITLE, "title", wrap=False)
+        title.setStyleSheet("font-size: 28px;")
+        top.addWidget(title)
+        for key in PRESETS:
+            top.addWidget(button(PRESET_NAMES[key], "", lambda k=key: self.show_preset(k), name=f"stats_{key}"))
+        self.start_field, self.end_field = QLineEdit(), QLineEdit()
+        for field, name, hint in ((self.start_field, "StatsFrom", T.STATS_FROM), (self.end_field, "StatsTo", T.STATS_TO)):
+            field.setObjectName(name)
+            field.setPlaceholderText(hint)
+            field.setMaximumWidth(230)
+            top.addWidget(field)
+        top.addWidget(button(T.STATS_SHOW, "primary", self._show_typed, name="statsShow"))
+        box.addLayout(top)
+        self.message = label("", "notice")
+        self.message.setObjectName("StatsMessage")
+        self.message.hide()
+        box.addWidget(self.message)
+
+        self.tabs = QTabWidget()
+        overview = QWidget()
+        obox = QHBoxLayout(overview)
+        self.figures = QGridLayout()
+        self.figures.setVerticalSpacing(2)
+        fig_widget = QWidget()
+        fig_widget.setLayout(self.figures)
+        obox.addWidget(fig_widget, 5)
+        self.chart = QChart()
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        obox.addWidget(self.chart_view, 6)
+        self.tabs.addTab(overview, T.STATS_TAB_OVERVIEW)
+        self.procedures = self._table(T.EXPORT_PROCEDURE_COLUMNS[1:])
+        self.tabs.addTab(self.procedures, T.SHEET_PROCEDURES)
+        self.officers = self._table(T.EXPORT_OFFICER_COLUMNS[:7])
+        self.tabs.addTab(self.officers, T.SHEET_OFFICERS)
+        self.reasons = self._table([T.NOT_FILED_TITLE, T.FIGURES["sessions"][0]])
+        self.tabs.addTab(self.reasons, T.SHEET_REASONS)
+        self.guides = self._table(T.STATS_GUIDE_COLUMNS)
+        self.tabs.addTab(self.guides, T.FIGURES["guides"][0])
+        box.addWidget(self.tabs, 1)
+
+        bottom = QHBoxLayout()
+        self.folder = QLineEdit()
+        self.folder.setObjectName("StatsFolder")
+        self.folder.setPlaceholderText(T.STATS_FOLDER)
+        bottom.addWidget(self.folder, 1)
+        bottom.addWidget(button(T.STATS_FOLDER_USB, "", self.find_usb, name="statsUsb"))
+        bottom.addWidget(button(T.STATS_FOLDER_CHOOSE, "", self._choose_folder, name="statsChoose"))
+        for fmt, text in (("csv", T.STATS_EXPORT_CSV), ("xlsx", T.STATS_EXPORT_XLSX), ("pdf", T.STATS_EXPORT_PDF)):
+            bottom.addWidget(button(text, "primary", lambda f=fmt: self.export(f), name=f"statsExport_{fmt}"))
+        bottom.addWidget(button(T.BACK, "", self.back.emit, name="statsBack"))
+        box.addLayout(bottom)
+
+    @staticmethod
+    def _table(head: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(head))
+        table.setHorizontalHeaderLabels(head)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        return table
+
+    # ------------------------------------------------------------ showing
+
+    def entered(self) -> None:
+        if self._range is None:
+            self.show_preset("this_month")
+        if not self.folder.text():
+            self.find_usb(quiet=True)
+
+    def show_preset(self, key: str) -> None:
+        self.show_range(preset_range(key, local_today(self._stats.offset_hours)))
+
+    def _show_typed(self) -> None:
+        try:
+            rng = parse_range(self.start_field.text(), self.end_field.text())
+        except RangeError as exc:
+            self._say(T.RANGE_ERRORS[exc.code])
+            return
+        self.show_range(rng)
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def show_range(self, rng: DateRange) -> None:
+        self._range = rng
+        self.start_field.setText(f"{rng.start:%d/%m/%Y}")
+        self.end_field.setText(f"{rng.end:%d/%m/%Y}")
+        try:
+            s = self._stats.summary(rng)
+        except ExportError as exc:
+            self._say(T.EXPORT_ERRORS.get(exc.code, str(exc)))
+            return
+        self.summary = s
+        self._say(T.STATS_EMPTY if s.empty else "")
+        self._fill_figures(s)
+        self._fill_chart(s)
+        self._fill_tables(s)
+
+    def _fill_figures(self, s: Summary) -> None:
+        while self.figures.count():
+            item = self.figures.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for i, (name, value, how) in enumerate(figure_lines(s)):
+            n = QLabel(f"<b>{name}</b>")
+            v = QLabel(f"<b>{value}</b>")
+            v.setObjectName(f"figure_{i}")
+            h = QLabel(how)
+            h.setWordWrap(True)
+            h.setProperty("role", "muted")
+            h.setStyleSheet("font-size: 13px;")
+            n.setStyleSheet("font-size: 16px;")
+            v.setStyleSheet("font-size: 16px;")
+            self.figures.addWidget(n, i, 0)
+            self.figures.addWidget(v, i, 1)
+            self.figures.addWidget(h, i, 2)
+        self.figures.setColumnStretch(2, 1)
+
+    def _fill_chart(self, s: Summary) -> None:
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        kind, groups = chart_groups(s)
+        chart.setTitle(f"{T.STATS_CHART_TITLE} · {T.STATS_BY_DAY if kind == 'day' else T.STATS_BY_MONTH}")
+        alone, helped = QBarSet(T.REPORT_LEGEND_ALONE), QBarSet(T.REPORT_LEGEND_HELPED)
+        alone.setColor(QColor("#0B4F9C"))
+        helped.setColor(QColor("#E59E2C"))
+        cats = []
+        for i, (key, c) in enumerate(groups):
+            cats.append(category_label(kind, key, i, len(groups)))
+            alone.append(c.filed_alone)
+            helped.append(c.filed_helped)
+        series = QStackedBarSeries()
+        series.append(alone)
+        series.append(helped)
+        chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append(cats or [""])
+        y = QValueAxis()
+        y.setLabelFormat("%d")
+        top, ticks = axis_top(max([c.filed for _k, c in groups] + [1]))
+        y.setRange(0, top)
+        y.setTickCount(ticks)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        small = QFont(x.labelsFont())  # after attaching: the chart theme sets fonts on attach
+        small.setPixelSize(10 if len(cats) > 20 else 14)
+        x.setLabelsFont(small)
+        y.setLabelsFont(small)
+        big = QFont(small)
+        big.setPixelSize(16)
+        chart.legend().setFont(big)
+        chart.setTitleFont(big)
+
+    def _fill_tables(self, s: Summary) -> None:
+        from kiosk_app.stats.export import procedure_rows, reason_rows
+
+        labels = self._stats.labels()
+        self._set_rows(self.procedures, [r[1:] for r in procedure_rows(s.by_procedure, labels)])
+        self._set_rows(self.officers, [[labels.officer(k), c.sessions, c.practice, c.filed, c.filed_alone,
+                                        c.filed_helped, c.not_filed] for k, c in s.by_officer])
+        self._set_rows(self.reasons, reason_rows(s))
+        self._set_rows(self.guides, [[g.guide, g.opened, g.finished,
+                                      "" if g.most_left_step is None else g.most_left_step + 1] for g in s.guides])
+
+    @staticmethod
+    def _set_rows(table: QTableWidget, rows: list[list]) -> None:
+        table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                table.setItem(r, c, QTableWidgetItem(str(value)))
+
+    # ------------------------------------------------------------ exporting
+
+    def find_usb(self, quiet: bool = False) -> None:
+        found = usb_folders(self._usb_roots)
+        if found:
+            self.folder.setText(str(found[0]))
+            self._say(T.STATS_EXPORT_TO.format(folder=found[0]))
+        elif not quiet:
+            self._say(T.STATS_EXPORT_NO_TARGET)
+
+    def _choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, T.STATS_FOLDER, self.folder.text() or str(Path.home()),
+                                                  QFileDialog.Option.DontUseNativeDialog)
+        if chosen:
+            self.folder.setText(chosen)
+
+    def export(self, fmt: str) -> list[Path]:
+        if self._range is None:
+            return []
+        if not self.folder.text().strip():
+            self._say(T.STATS_EXPORT_NO_TARGET)
+            return []
+        try:
+            written = self._stats.export(fmt, self._range, Path(self.folder.text().strip()))
+        except ExportError as exc:
+            self._say(T.STATS_EXPORT_FAILED.format(error=T.EXPORT_ERRORS.get(exc.code, str(exc))))
+            return []
+        self._say(T.STATS_EXPORT_DONE.format(file=", ".join(p.name for p in written)))
+        return written

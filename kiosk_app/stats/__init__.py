@@ -1,0 +1,1 @@
+"""Self-filing rate and the other figures of the session log, and their exports."""

@@ -1,0 +1,386 @@
+"""The figures: plain functions over the session log (SQLite), no Qt.
+
+Timestamps are stored in UTC; the commune reports by its local calendar day (Vietnam, UTC+7, no
+daylight saving). A date range is a pair of local dates, both included, turned into UTC bounds
+by `utc_bounds` — the one place the day boundary is decided.
+
+Which sessions count: every session except the developers' "demo" ones. A session's effective
+outcome is "practice" when its mode is practice, else its recorded outcome (or none).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+DEFAULT_UTC_OFFSET_HOURS = 7
+MAX_RANGE_DAYS = 20 * 366
+PERIODS = ("day", "week", "month")
+GROUPS = PERIODS + ("procedure", "officer", "all")
+
+
+class RangeError(ValueError):
+    """A date range that cannot be used; `code` picks the Vietnamese message for screens."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date  # local calendar day, included
+    end: date  # local calendar day, included
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_day(text: str) -> date:
+    text = (text or "").strip()
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RangeError("format", f"{text!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY")
+
+
+def make_range(start: date, end: date) -> DateRange:
+    if end < start:
+        raise RangeError("order", f"the range ends ({end}) before it starts ({start})")
+    rng = DateRange(start, end)
+    if rng.days > MAX_RANGE_DAYS:
+        raise RangeError("too_long", f"the range spans {rng.days} days; at most {MAX_RANGE_DAYS}")
+    return rng
+
+
+def parse_range(start: str, end: str) -> DateRange:
+    return make_range(parse_day(start), parse_day(end))
+
+
+def utc_bounds(rng: DateRange, utc_offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> tuple[str, str]:
+    """[from, to) in UTC, as strings that compare correctly with the stored ISO timestamps.
+
+    Local midnight of `start` is `start - offset` in UTC; the end bound is local midnight of the
+    day after `end`, excluded.
+    """
+    offset = timedelta(hours=utc_offset_hours)
+    lo = datetime.combine(rng.start, datetime.min.time()) - offset
+    hi = datetime.combine(rng.end + timedelta(days=1), datetime.min.time()) - offset
+    return lo.strftime("%Y-%m-%dT%H:%M:%S"), hi.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def local_time(ts: str, utc_offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> datetime:
+    """A stored UTC timestamp as the commune's wall-clock time (naive)."""
+    moment = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return (moment.astimezone(timezone.utc) + timedelta(hours=utc_offset_hours)).replace(tzinfo=None)
+
+
+def rate(part: int, whole: int) -> float | None:
+    """part ÷ whole, or None when there is nothing to divide (never a made-up 0 %)."""
+    return part / whole if whole else None
+
+
+# ---------------------------------------------------------------- session counts
+
+
+@dataclass(frozen=True)
+class Counts:
+    sessions: int = 0
+    practice: int = 0
+    filed_alone: int = 0
+    filed_helped: int = 0
+    not_filed: int = 0
+    no_outcome: int = 0
+    stepped_in: int = 0  # sessions where an officer stepped in
+    portal_submitted: int = 0  # sessions where the portal's success page was seen
+    duration_total_s: float = 0.0
+    duration_n: int = 0
+
+    @property
+    def filed(self) -> int:
+        return self.filed_alone + self.filed_helped
+
+    @property
+    def non_practice(self) -> int:
+        return self.sessions - self.practice
+
+    @property
+    def self_filing_rate(self) -> float | None:
+        """Filed alone ÷ filed: the kiosk's own measure (not the official online-filing rate)."""
+        return rate(self.filed_alone, self.filed)
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Filed ÷ sessions that were not practice."""
+        return rate(self.filed, self.non_practice)
+
+    @property
+    def avg_duration_s(self) -> float | None:
+        return self.duration_total_s / self.duration_n if self.duration_n else None
+
+
+EFFECTIVE_OUTCOME = "CASE WHEN mode = 'practice' THEN 'practice' ELSE coalesce(outcome, '') END"
+IN_RANGE = "started_at >= ? AND started_at < ? AND start_kind != 'demo'"
+
+# One pass over the range: counts per local day × procedure × officer (a few thousand rows for a
+# year); every grouping the screens and exports show is summed from it in Python.
+CUBE_SQL = f"""
+    WITH portal AS (SELECT session_id FROM events WHERE event = 'portal.submitted' AND ts >= ?)
+    SELECT date(started_at, ?) AS d, coalesce(procedure_code, '') AS p, coalesce(officer_id, 0) AS o,
+           count(*), sum(o = 'practice'), sum(o = 'filed_alone'), sum(o = 'filed_helped'), sum(o = 'not_filed'),
+           sum(o = ''), sum(helped = 1), sum(submitted = 1 OR id IN portal), total(duration_s), count(duration_s)
+    FROM (SELECT started_at, procedure_code, officer_id, {EFFECTIVE_OUTCOME} AS o, helped, submitted, duration_s, id
+          FROM sessions WHERE {IN_RANGE})
+    GROUP BY d, p, o"""
+
+
+def cube(conn: sqlite3.Connection, rng: DateRange,
+         offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, str, str, tuple]]:
+    """Rows of (local day, procedure, officer, the Counts fields as a tuple)."""
+    lo, hi = utc_bounds(rng, offset_hours)
+    rows = conn.execute(CUBE_SQL, [lo, f"{offset_hours:+d} hours", lo, hi]).fetchall()
+    return [(r[0], r[1], str(r[2]), tuple(v or 0 for v in r[3:])) for r in rows]
+
+
+def group_key(group: str, day: str, procedure: str, officer: str) -> str:
+    if group == "day":
+        return day
+    if group == "week":  # the Monday that starts the week
+        d = date.fromisoformat(day)
+        return str(d - timedelta(days=d.weekday()))
+    if group == "month":
+        return day[:7]
+    if group == "procedure":
+        return procedure
+    if group == "officer":
+        return officer
+    if group == "all":
+        return ""
+    raise ValueError(f"unknown grouping {group!r}; expected one of {', '.join(GROUPS)}")
+
+
+def aggregate(rows: list[tuple[str, str, str, tuple]], group: str) -> list[tuple[str, Counts]]:
+    out: dict[str, list] = {}
+    keys: dict[tuple, str] = {}
+    for day, procedure, officer, values in rows:
+        ident = (day, procedure, officer)
+        key = keys.get(ident)
+        if key is None:
+            key = keys[ident] = group_key(group, day, procedure, officer)
+        acc = out.get(key)
+        if acc is None:
+            out[key] = list(values)
+        else:
+            for i, v in enumerate(values):
+                acc[i] += v
+    order = (lambda k: (len(k), k)) if group == "officer" else None
+    return [(k, Counts(*out[k][:8], float(out[k][8]), out[k][9])) for k in sorted(out, key=order)]
+
+
+def counts_by(conn: sqlite3.Connection, rng: DateRange, group: str,
+              offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, Counts]]:
+    if group not in GROUPS:
+        raise ValueError(f"unknown grouping {group!r}; expected one of {', '.join(GROUPS)}")
+    return aggregate(cube(conn, rng, offset_hours), group)
+
+
+def total(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Counts:
+    rows = counts_by(conn, rng, "all", offset_hours)
+    return rows[0][1] if rows else Counts()
+
+
+# ---------------------------------------------------------------- other figures
+
+
+def not_filed_reasons(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> dict[str, int]:
+    lo, hi = utc_bounds(rng, offset_hours)
+    rows = conn.execute(
+        f"SELECT coalesce(not_filed_reason, ''), count(*) FROM sessions WHERE {IN_RANGE} "
+        f"AND outcome = 'not_filed' AND mode != 'practice' GROUP BY 1 ORDER BY 2 DESC, 1", [lo, hi]).fetchall()
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    ratings: dict[int, int] = field(default_factory=dict)  # 5..1 -> count
+    trips: dict[int, int] = field(default_factory=dict)
+    low_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> int:
+        return sum(self.ratings.values())
+
+    @property
+    def average(self) -> float | None:
+        return rate(sum(k * v for k, v in self.ratings.items()), self.answered)
+
+    @property
+    def satisfied_share(self) -> float | None:
+        """Share of ratings "Hài lòng" or "Rất hài lòng"."""
+        return rate(self.ratings.get(5, 0) + self.ratings.get(4, 0), self.answered)
+
+
+def satisfaction(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Satisfaction:
+    lo, hi = utc_bounds(rng, offset_hours)
+
+    ratings, trips, reasons = Counter(), Counter(), Counter()
+    rows = conn.execute(f"""SELECT satisfaction, trips, satisfaction_reason, count(*) FROM sessions
+                            WHERE {IN_RANGE} AND (satisfaction IS NOT NULL OR trips IS NOT NULL)
+                            GROUP BY 1, 2, 3""", [lo, hi])
+    for rating, trip, reason, n in rows:
+        for counter, value in ((ratings, rating), (trips, trip), (reasons, reason)):
+            if value is not None:
+                counter[value] += n
+
+    def ordered(c: Counter) -> dict:
+        return dict(sorted(c.items(), key=lambda kv: kv[0], reverse=True))
+
+    return Satisfaction(ordered(ratings), ordered(trips), ordered(reasons))
+
+
+@dataclass(frozen=True)
+class GuideFigure:
+    guide: str
+    opened: int
+    finished: int
+    stops: dict[int, int]  # step index where a resident closed the guide before its end -> count
+
+    @property
+    def most_left_step(self) -> int | None:
+        if not self.stops:
+            return None
+        return max(self.stops.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+
+
+def guides(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> list[GuideFigure]:
+    """From `video.opened`, `video.finished` and `video.closed` (its furthest step when unfinished)."""
+    lo, hi = utc_bounds(rng, offset_hours)
+    rows = conn.execute(
+        """SELECT event, coalesce(json_extract(data, '$.guide'), ''),
+                  CASE WHEN event = 'video.closed' AND NOT coalesce(json_extract(data, '$.finished'), 0)
+                       THEN coalesce(json_extract(data, '$.furthest_step'), json_extract(data, '$.step')) END,
+                  count(*)
+           FROM events WHERE event IN ('video.opened', 'video.finished', 'video.closed') AND ts >= ? AND ts < ?
+             AND json_valid(data)
+           GROUP BY 1, 2, 3""", [lo, hi])
+    opened, finished, stops = Counter(), Counter(), {}
+    for event, guide, step, n in rows:
+        guide = str(guide)
+        if event == "video.opened":
+            opened[guide] += n
+        elif event == "video.finished":
+            finished[guide] += n
+        elif isinstance(step, int):
+            stops.setdefault(guide, Counter())[step] += n
+    names = sorted(set(opened) | set(finished) | set(stops), key=lambda g: (-opened[g], g))
+    return [GuideFigure(g, opened[g], finished[g], dict(sorted(stops.get(g, {}).items()))) for g in names]
+
+
+@dataclass(frozen=True)
+class ScanFigure:
+    pages: int = 0
+    documents: int = 0
+    document_bytes: int = 0
+    sessions: int = 0
+
+
+def scans(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> ScanFigure:
+    """Pages from `scan.pages` (its `pages` count) or `scan.page` (one each); PDFs from `scan.document`."""
+    lo, hi = utc_bounds(rng, offset_hours)
+    row = conn.execute(
+        """SELECT
+             total(CASE event WHEN 'scan.page' THEN 1
+                              WHEN 'scan.pages' THEN coalesce(json_extract(data, '$.pages'), 1) END),
+             sum(event = 'scan.document'),
+             total(CASE WHEN event = 'scan.document' THEN json_extract(data, '$.bytes') END),
+             count(DISTINCT session_id)
+           FROM events WHERE event IN ('scan.page', 'scan.pages', 'scan.document') AND ts >= ? AND ts < ?""",
+        [lo, hi]).fetchone()
+    return ScanFigure(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0))
+
+
+# ---------------------------------------------------------------- everything for a range
+
+
+@dataclass(frozen=True)
+class Summary:
+    range: DateRange
+    offset_hours: int
+    total: Counts
+    by_day: list[tuple[str, Counts]]
+    by_week: list[tuple[str, Counts]]
+    by_month: list[tuple[str, Counts]]
+    by_procedure: list[tuple[str, Counts]]
+    by_officer: list[tuple[str, Counts]]
+    not_filed_reasons: dict[str, int]
+    satisfaction: Satisfaction
+    guides: list[GuideFigure]
+    scans: ScanFigure
+
+    @property
+    def empty(self) -> bool:
+        return self.total.sessions == 0
+
+
+def summary(conn: sqlite3.Connection, rng: DateRange, offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> Summary:
+    rows = cube(conn, rng, offset_hours)
+    by = {g: aggregate(rows, g) for g in ("day", "week", "month", "procedure", "officer")}
+    tot = Counts()
+    for _k, c in by["month"]:
+        tot = add_counts(tot, c)
+    return Summary(rng, offset_hours, tot, by["day"], by["week"], by["month"], by["procedure"], by["officer"],
+                   not_filed_reasons(conn, rng, offset_hours), satisfaction(conn, rng, offset_hours),
+                   guides(conn, rng, offset_hours), scans(conn, rng, offset_hours))
+
+
+def add_counts(a: Counts, b: Counts) -> Counts:
+    return Counts(*(getattr(a, f) + getattr(b, f) for f in Counts.__dataclass_fields__))
+
+
+
+
+# ---------------------------------------------------------------- ranges people ask for
+
+PRESETS = ("today", "this_month", "last_month", "this_year")
+
+
+def local_today(offset_hours: int = DEFAULT_UTC_OFFSET_HOURS, now: datetime | None = None) -> date:
+    now = now or datetime.now(timezone.utc)
+    return (now.astimezone(timezone.utc) + timedelta(hours=offset_hours)).date()
+
+
+def preset_range(name: str, today: date) -> DateRange:
+    if name == "today":
+        return DateRange(today, today)
+    if name == "this_month":
+        return DateRange(today.replace(day=1), today)
+    if name == "last_month":
+        end = today.replace(day=1) - timedelta(days=1)
+        return DateRange(end.replace(day=1), end)
+    if name == "this_year":
+        return DateRange(today.replace(month=1, day=1), today)
+    raise ValueError(f"unknown preset {name!r}")
+
+
+def chart_groups(s: "Summary") -> tuple[str, list[tuple[str, Counts]]]:
+    """Days for a range up to two months, months beyond: every one of them, empty ones too."""
+    if s.range.days <= 62:
+        keys = [str(s.range.start + timedelta(days=i)) for i in range(s.range.days)]
+        kind, found = "day", dict(s.by_day)
+    else:
+        keys, month = [], s.range.start.replace(day=1)
+        while month <= s.range.end:
+            keys.append(f"{month:%Y-%m}")
+            month = (month + timedelta(days=32)).replace(day=1)
+        kind, found = "month", dict(s.by_month)
+    return kind, [(k, found.get(k, Counts())) for k in keys]

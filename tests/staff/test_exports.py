@@ -1,0 +1,200 @@
+import csv
+import re
+import errno
+import io
+import subprocess
+import sys
+from datetime import date
+
+import openpyxl
+import pytest
+
+from kiosk_app.admin.cli import main as admin_main
+from kiosk_app.stats import export as E
+from kiosk_app.stats.export import ExportError, Labels
+from kiosk_app.stats.figures import DateRange
+from kiosk_app.stats.service import export_to
+from kiosk_app.strings import staff as T
+from tests.conftest import ROOT
+
+NOV = DateRange(date(2026, 11, 1), date(2026, 11, 30))
+LABELS = Labels({"A": "Đăng ký khai sinh", "B": "Đăng ký kết hôn"}, {1: "Nguyễn Văn An"}, "UBND xã Bình Phú", "k1")
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_csv_has_one_row_per_session_in_vietnamese(dataset, tmp_path):
+    out = tmp_path / "nov.csv"
+    written = export_to("csv", dataset.database.conn, NOV, LABELS, out, 7)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel needs the BOM for Vietnamese
+    rows = read_csv(out)
+    assert rows[0] == T.EXPORT_SESSION_COLUMNS
+    by_id = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert sorted(by_id) == ["s10", "s2", "s3", "s4", "s5", "s6", "s7"]
+    s2 = by_id["s2"]
+    assert (s2["Ngày"], s2["Giờ bắt đầu"], s2["Kết quả"]) == ("01/11/2026", "00:00", "Người dân tự nộp được")
+    s3 = by_id["s3"]
+    assert s3["Cán bộ"] == "Nguyễn Văn An" and s3["Cán bộ hỗ trợ"] == "Có" and s3["Thời lượng (phút)"] == "15.0"
+    assert by_id["s4"]["Lý do chưa nộp"] == "Chưa có tài khoản định danh mức 2"
+    assert by_id["s4"]["Mức hài lòng"] == "Không hài lòng" and by_id["s4"]["Số lần đi lại"] == "2 lần trở lên"
+    assert by_id["s5"]["Kết quả"] == "Chỉ luyện tập"
+    assert by_id["s6"]["Kết quả"] == "Không rõ" and by_id["s6"]["Cách kết thúc"] == "Hết thời gian chờ"
+    side = read_csv(written[1])
+    assert side[0] == T.EXPORT_PROCEDURE_COLUMNS
+    per = {r[0]: r for r in side[1:]}
+    # total (not practice), online, self-filed, helped, not filed, no outcome, self %, completion %
+    assert per["A"][1:] == ["Đăng ký khai sinh", "2", "2", "1", "1", "0", "0", "50.0", "100.0"]
+    assert per["B"][2:8] == ["3", "1", "1", "0", "2", "0"]
+    assert per[""][1:4] == [T.NO_PROCEDURE, "1", "0"]
+
+
+def test_xlsx_read_back(dataset, tmp_path):
+    out = tmp_path / "nov.xlsx"
+    export_to("xlsx", dataset.database.conn, NOV, LABELS, out, 7)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == [T.SHEET_SUMMARY, T.SHEET_PROCEDURES, T.SHEET_MONTHS, T.SHEET_DAYS,
+                             T.SHEET_OFFICERS, T.SHEET_REASONS, T.SHEET_SESSIONS]
+    summary = {r[0]: r[1] for r in wb[T.SHEET_SUMMARY].iter_rows(values_only=True)}
+    assert summary["Số phiên"] == 7 and summary["Người dân tự nộp"] == 2
+    assert summary["Tỷ lệ tự nộp"] == "66.7 %" and summary["Tỷ lệ hoàn thành"] == "50.0 %"
+    months = list(wb[T.SHEET_MONTHS].iter_rows(values_only=True))
+    assert months[1][:7] == ("2026-11", 7, 1, 3, 2, 1, 2)
+    officers = {r[0]: r[1] for r in wb[T.SHEET_OFFICERS].iter_rows(values_only=True)}
+    assert officers["Nguyễn Văn An"] == 1 and officers[T.NO_OFFICER] == 6
+    sessions = list(wb[T.SHEET_SESSIONS].iter_rows(values_only=True))
+    assert len(sessions) == 8 and sessions[0] == tuple(T.EXPORT_SESSION_COLUMNS)
+
+
+def test_xlsx_splits_sessions_over_sheets_past_the_excel_limit(dataset, tmp_path, monkeypatch):
+    monkeypatch.setattr(E, "XLSX_MAX_ROWS", 3)
+    out = tmp_path / "split.xlsx"
+    export_to("xlsx", dataset.database.conn, NOV, LABELS, out, 7)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    parts = [n for n in wb.sheetnames if n.startswith(T.SHEET_SESSIONS)]
+    assert parts == [T.SHEET_SESSIONS, f"{T.SHEET_SESSIONS} 2", f"{T.SHEET_SESSIONS} 3"]
+    ids = [r[0] for n in parts for r in list(wb[n].iter_rows(values_only=True))[1:]]
+    assert sorted(ids) == ["s10", "s2", "s3", "s4", "s5", "s6", "s7"]
+
+
+def pdf_text(path):
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_pdf_report_is_one_page_with_the_main_figures(dataset, tmp_path, qapp):
+    out = tmp_path / "report.pdf"
+    export_to("pdf", dataset.database.conn, NOV, LABELS, out, 7)
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    text = pdf_text(out)
+    assert T.REPORT_TITLE in text and "UBND xã Bình Phú" in text and "01/11/2026" in text
+    assert "66.7 %" in text and "50.0 %" in text and "Đăng ký kết hôn" in text
+
+
+def test_an_empty_range_still_exports(store, tmp_path, qapp):
+    for fmt in ("csv", "xlsx", "pdf"):
+        written = export_to(fmt, store.database.conn, NOV, LABELS, tmp_path / f"empty.{fmt}", 7)
+        assert written[0].stat().st_size > 0
+    assert read_csv(tmp_path / "empty.csv") == [T.EXPORT_SESSION_COLUMNS]
+    assert T.STATS_EMPTY in pdf_text(tmp_path / "empty.pdf")
+
+
+def test_missing_or_unwritable_targets_leave_nothing(dataset, tmp_path):
+    conn = dataset.database.conn
+    with pytest.raises(ExportError) as err:
+        export_to("csv", conn, NOV, LABELS, tmp_path / "no-such-usb" / "x.csv", 7)
+    assert err.value.code == "missing"
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(ExportError) as err:
+        export_to("xlsx", conn, NOV, LABELS, blocker / "x.xlsx", 7)
+    assert err.value.code == "missing"
+    with pytest.raises(ExportError):
+        export_to("csv", conn, NOV, LABELS, tmp_path, 7)  # a folder, not a file
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_partial_one(dataset, tmp_path, monkeypatch):
+    (tmp_path / "usb").mkdir()
+    out = tmp_path / "usb" / "nov.csv"
+    out.write_text("previous export")
+    real_open = open
+
+    def full_open(path, mode="r", *args, **kwargs):
+        f = real_open(path, mode, *args, **kwargs)
+        if "w" in mode and str(path).endswith(".part"):
+            def write(_data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            f.write = write
+        return f
+
+    monkeypatch.setattr("builtins.open", full_open)
+    with pytest.raises(ExportError) as err:
+        export_to("csv", dataset.database.conn, NOV, LABELS, out, 7)
+    monkeypatch.undo()
+    assert err.value.code == "full"
+    assert out.read_text() == "previous export"
+    assert [p.name for p in out.parent.iterdir()] == ["nov.csv"]
+
+
+# ---------------------------------------------------------------- the command line
+
+
+@pytest.fixture
+def data_dir(dataset, kiosk_paths):
+    dataset.flush()
+    return str(kiosk_paths.data_dir)
+
+
+def test_cli_stats_prints_the_figures(data_dir, capsys):
+    assert admin_main(["stats", "--data-dir", data_dir, "--from", "2026-11-01", "--to", "30/11/2026"]) == 0
+    out = capsys.readouterr().out
+    assert "sessions 7, practice 1, filed 3 (alone 2, helped 1)" in out
+    assert "self-filing rate 66.7% (filed alone / filed)" in out and "completion rate 50.0%" in out
+    assert "2026-11" in out
+
+
+def test_cli_stats_json_by_procedure(data_dir, capsys):
+    import json
+    assert admin_main(["stats", "--data-dir", data_dir, "--from", "2026-11-01", "--to", "2026-11-30",
+                       "--by", "procedure", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"]["filed_alone"] == 2 and data["total"]["self_filing_rate"] == pytest.approx(2 / 3)
+    assert {g["key"]: g["sessions"] for g in data["groups"]} == {"": 2, "A": 2, "B": 3}
+
+
+@pytest.mark.parametrize("start, end, message", [
+    ("2026-11-30", "2026-11-01", "ends (2026-11-01) before it starts"),
+    ("30.11", "2026-12-01", "is not a date")])
+def test_cli_refuses_bad_ranges(data_dir, capsys, start, end, message):
+    assert admin_main(["stats", "--data-dir", data_dir, "--from", start, "--to", end]) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_cli_without_a_database_says_so(tmp_path, capsys):
+    assert admin_main(["stats", "--data-dir", str(tmp_path / "none"), "--from", "2026-11-01",
+                       "--to", "2026-11-02"]) == 1
+    assert "No kiosk database" in capsys.readouterr().err
+
+
+def test_cli_export_each_format(data_dir, tmp_path, capsys):
+    for fmt in ("csv", "xlsx", "pdf"):
+        out = tmp_path / f"r.{fmt}"
+        assert admin_main(["export", "--data-dir", data_dir, "--format", fmt, "--from", "2026-11-01",
+                           "--to", "2026-11-30", "-o", str(out)]) == 0
+        assert out.exists()
+    assert len(read_csv(tmp_path / "r.csv")) == 8
+    assert admin_main(["export", "--data-dir", data_dir, "--format", "csv", "--from", "2026-11-01",
+                       "--to", "2026-11-30", "-o", str(tmp_path / "gone" / "r.csv")]) == 1
+    assert "Nothing written" in capsys.readouterr().err
+
+
+def test_cli_export_runs_as_a_command(data_dir, tmp_path):
+    out = tmp_path / "r.pdf"
+    done = subprocess.run([sys.executable, "-m", "kiosk_app.admin.cli", "export", "--data-dir", data_dir,
+                           "--format", "pdf", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Tỷ lệ tự nộp" in pdf_text(out)

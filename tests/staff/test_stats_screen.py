@@ -1,0 +1,82 @@
+"""The administrator's statistics screen on the real kiosk, with the hand-computed data set."""
+
+import csv
+from datetime import date
+
+from PySide6.QtCharts import QStackedBarSeries
+
+from kiosk_app.admin.pin import hash_pin
+from kiosk_app.admin.screens.stats import axis_top, category_label
+from kiosk_app.stats.figures import DateRange
+from kiosk_app.storage.staff_store import StaffStore
+from kiosk_app.strings import staff as T
+from tests.staff.conftest import DATASET, add_event, add_session
+from tests.staff.test_flows import click, sign_in
+
+NOV = DateRange(date(2026, 11, 1), date(2026, 11, 30))
+
+
+def open_stats(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    StaffStore(kiosk.store).add("Trần Thị Bình", "admin", hash_pin("2468"))
+    for sid, ts, fields in DATASET:
+        add_session(kiosk.store.database, sid, ts, **fields)
+    add_event(kiosk.store.database, "s6", "2026-11-03T02:10:00.000+00:00", "portal.submitted")
+    add_event(kiosk.store.database, "s3", "2026-11-02T03:05:00.000+00:00", "video.opened", guide="vneid")
+    sign_in(kiosk, qtbot, "2468")
+    click(qtbot, kiosk.window, "staffStats")
+    assert kiosk.nav.current == "staff_stats"
+    return kiosk, kiosk.nav.screen("staff_stats")
+
+
+def test_the_screen_shows_the_figures_with_how_they_are_computed(make_kiosk, qtbot):
+    kiosk, screen = open_stats(make_kiosk, qtbot)
+    screen.start_field.setText("01/11/2026")
+    screen.end_field.setText("30/11/2026")
+    click(qtbot, screen, "statsShow")
+    assert screen.summary.total.sessions == 7
+    texts = [screen.figures.itemAtPosition(r, c).widget().text() for r in range(3) for c in range(3)]
+    assert "66.7 %" in texts[1] and T.FIGURES["self_filing_rate"][1] == texts[2]
+    assert "50.0 %" in texts[4]
+    series = [s for s in screen.chart.series() if isinstance(s, QStackedBarSeries)][0]
+    alone, helped = series.barSets()
+    assert alone.count() == 30 and sum(alone.at(i) for i in range(30)) == 2 and helped.at(1) == 1
+    assert screen.procedures.rowCount() == 3 and screen.guides.rowCount() == 1
+    click(qtbot, screen, "statsBack")
+    assert kiosk.nav.current == "staff_menu"
+
+
+def test_bad_ranges_say_what_is_wrong(make_kiosk, qtbot):
+    _kiosk, screen = open_stats(make_kiosk, qtbot)
+    screen.start_field.setText("30/11/2026")
+    screen.end_field.setText("01/11/2026")
+    click(qtbot, screen, "statsShow")
+    assert screen.message.text() == T.RANGE_ERRORS["order"]
+    screen.start_field.setText("hôm qua")
+    click(qtbot, screen, "statsShow")
+    assert screen.message.text() == T.RANGE_ERRORS["format"]
+
+
+def test_exports_from_the_screen(make_kiosk, qtbot, tmp_path):
+    _kiosk, screen = open_stats(make_kiosk, qtbot)
+    screen.show_range(NOV)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    screen.folder.setText(str(usb))
+    click(qtbot, screen, "statsExport_csv")
+    names = sorted(p.name for p in usb.iterdir())
+    assert names == ["thong-ke-kiosk-01-20261101-20261130-theo-thu-tuc.csv", "thong-ke-kiosk-01-20261101-20261130.csv"]
+    with open(usb / names[1], encoding="utf-8-sig") as f:
+        assert len(list(csv.reader(f))) == 8
+    assert screen.message.text().startswith(T.STATS_EXPORT_DONE.split("{")[0])
+    screen.folder.setText(str(tmp_path / "unplugged"))
+    click(qtbot, screen, "statsExport_xlsx")
+    assert screen.message.text() == T.STATS_EXPORT_FAILED.format(error=T.EXPORT_ERRORS["missing"])
+
+
+def test_axis_and_labels():
+    assert axis_top(0) == (1, 2) and axis_top(7) == (8, 5) and axis_top(51) == (60, 4)
+    assert category_label("day", "2026-11-05", 4, 10) == "5"
+    assert category_label("month", "2026-11", 0, 12) == "11/26"
+    many = [category_label("day", f"2026-11-{d:02d}", d - 1, 30) for d in range(1, 31)]
+    assert len(set(many)) == 30 and many[0] == "1" and many[5] == "6" and many[1].strip("\u200b") == ""
