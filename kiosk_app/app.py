@@ -40,6 +40,7 @@ from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.videos.room import GuideRoom
+from kiosk_app.watchdog import SystemdWatchdog
 
 log = logging.getLogger("kiosk.app")
 
@@ -512,7 +513,10 @@ def run(paths: KioskPaths, config_file: Path | None, options: Options) -> int:
         log_event(log, "app.problem_shown", summary=summary)
 
     boot()
+    watchdog = SystemdWatchdog(app)
+    watchdog.start()
     code = app.exec()
+    watchdog.stop()
     kiosk = state.get("kiosk")
     if kiosk is not None:
         kiosk.shutdown()
