@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= .data
-KIOSK_ARGS ?= --windowed --practice when-offline
+KIOSK_ARGS ?= --windowed --practice when-offline --config config/demo.toml
 
 .PHONY: run run-fullscreen test system venv bench clean
 
@@ -22,7 +22,7 @@ venv: system $(VENV)/.installed
 run: venv
 	$(VENV)/bin/kiosk --data-dir $(DATA_DIR) $(KIOSK_ARGS)
 
-run-fullscreen: KIOSK_ARGS =
+run-fullscreen: KIOSK_ARGS = --practice when-offline --config config/demo.toml
 run-fullscreen: run
 
 test: venv

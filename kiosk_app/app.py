@@ -32,7 +32,6 @@ from kiosk_app.shell import theme
 from kiosk_app.shell.screens.home import HomeScreen
 from kiosk_app.shell.screens.menu import MenuScreen
 from kiosk_app.shell.screens.overlays import IdleOverlay
-from kiosk_app.shell.screens.placeholder import PlaceholderScreen
 from kiosk_app.shell.screens.staff import StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import ConfirmOverlay
@@ -119,14 +118,7 @@ class Kiosk:
         self.menu = MenuScreen()
         nav.add(self.home)
         nav.add(self.menu)
-        titles = {"guides": T.MENU_GUIDES, "scan": T.MENU_SCAN, "portal": T.MENU_PORTAL}
         nav.add_lazy("portal", self._make_portal)
-        for name in RESIDENT_SCREENS:
-            if name in ("scan", "portal"):
-                continue  # the real screens, built on first use
-            placeholder = PlaceholderScreen(name, titles[name])
-            placeholder.back.connect(lambda: nav.go("menu"))
-            nav.add(placeholder)
         nav.add_lazy("scan", self._build_scan_screen)
         self.staff_pin = StaffPinScreen(self.auth)
         info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,

@@ -24,7 +24,6 @@ BACK_TO_MENU = "Về trang chính"
 BACK = "Quay lại"
 YES = "Có"
 NO = "Không"
-COMING_SOON = "Chức năng này đang được chuẩn bị."
 
 # Ending a session
 END_CONFIRM_TITLE = "Kết thúc và xóa thông tin?"

@@ -30,18 +30,34 @@ class GuideRoom:
         self._keep_awake = keep_awake
         self._return_to = LIST_SCREEN
         self.manifest = manifest_path(settings.manifest)
-        self.library: GuideLibrary | None = None
-        problem = None
-        try:
-            self.library = load_library(self.manifest)
-        except ManifestError as exc:
-            problem = str(exc)
-            log_event(log, "video.library_error", level=logging.ERROR, error=problem)
-        self.list_screen = GuideListScreen(self.library, problem)
-        nav.add(self.list_screen)
+        self._library: GuideLibrary | None = None
+        self._problem: str | None = None
+        self._loaded = False
+        # Both screens are built the first time a resident needs them: the home screen comes first.
+        nav.add_lazy(LIST_SCREEN, self._make_list)
         nav.add_lazy(PLAYER_SCREEN, self._make_player)
-        self.list_screen.guide_chosen.connect(self.open)
-        self.list_screen.back.connect(lambda: nav.go("menu"))
+
+    @property
+    def library(self) -> GuideLibrary | None:
+        """The guide manifest, read on first use (None when it is broken)."""
+        if not self._loaded:
+            self._loaded = True
+            try:
+                self._library = load_library(self.manifest)
+            except ManifestError as exc:
+                self._problem = str(exc)
+                log_event(log, "video.library_error", level=logging.ERROR, error=self._problem)
+        return self._library
+
+    @property
+    def list_screen(self) -> GuideListScreen:
+        return self._nav.screen(LIST_SCREEN)
+
+    def _make_list(self) -> GuideListScreen:
+        screen = GuideListScreen(self.library, self._problem)
+        screen.guide_chosen.connect(self.open)
+        screen.back.connect(lambda: self._nav.go("menu"))
+        return screen
 
     def _make_player(self) -> GuidePlayerScreen:
         player = create_player(DEFAULT_VLC_ARGS + tuple(self._settings.extra_vlc_args))

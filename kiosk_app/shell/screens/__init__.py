@@ -1,1 +1,1 @@
-"""The shell's own screens: home, menu, placeholders, staff entry, start-up problems."""
+"""The shell's own screens: home, menu, overlays, staff entry, start-up problems."""
