@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kiosk_app.config import VideosSection
 from kiosk_app.logs import log_event
@@ -12,14 +13,14 @@ from kiosk_app.strings import common as C
 from kiosk_app.strings import videos as T
 from kiosk_app.videos.checks import manifest_path
 from kiosk_app.videos.library import GuideLibrary, ManifestError, load_library, step_for_page
-from kiosk_app.videos.playback import GuidePlayback
-from kiosk_app.videos.screens import GuideListScreen, GuidePlayerScreen
-from kiosk_app.videos.vlc_player import DEFAULT_VLC_ARGS, create_player
+
+if TYPE_CHECKING:
+    from kiosk_app.videos.screens import GuideListScreen, GuidePlayerScreen
 
 log = logging.getLogger("kiosk.videos")
 
 LIST_SCREEN = "guides"
-PLAYER_SCREEN = GuidePlayerScreen.name
+PLAYER_SCREEN = "guide_player"  # GuidePlayerScreen.name
 
 
 class GuideRoom:
@@ -54,12 +55,18 @@ class GuideRoom:
         return self._nav.screen(LIST_SCREEN)
 
     def _make_list(self) -> GuideListScreen:
+        from kiosk_app.videos.screens import GuideListScreen  # widgets built on first use
+
         screen = GuideListScreen(self.library, self._problem)
         screen.guide_chosen.connect(self.open)
         screen.back.connect(lambda: self._nav.go("menu"))
         return screen
 
     def _make_player(self) -> GuidePlayerScreen:
+        from kiosk_app.videos.playback import GuidePlayback
+        from kiosk_app.videos.screens import GuidePlayerScreen
+        from kiosk_app.videos.vlc_player import DEFAULT_VLC_ARGS, create_player
+
         player = create_player(DEFAULT_VLC_ARGS + tuple(self._settings.extra_vlc_args))
         playback = GuidePlayback(player, self._record, pause_after_step=self._settings.pause_after_step)
         if self._keep_awake is not None:
