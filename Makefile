@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= .data
-KIOSK_ARGS ?= --windowed
+KIOSK_ARGS ?= --windowed --practice when-offline
 
 .PHONY: run run-fullscreen test system venv bench clean
 
@@ -14,7 +14,7 @@ system:
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bundle]'
 	touch $@
 
 venv: system $(VENV)/.installed

@@ -23,6 +23,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--log-json", metavar="FILE", help="write events as JSON lines to FILE ('-' for stderr)")
     p.add_argument("--start-screen", choices=START_SCREENS, default="home",
                    help="start a session directly on this screen (demonstrations, tests)")
+    p.add_argument("--practice", nargs="?", const="on", choices=("on", "off", "when-offline"),
+                   help="the bundled practice portal (CHẾ ĐỘ LUYỆN TẬP) instead of the real one; "
+                        "'when-offline': only if the real portal cannot be reached (overrides portal.practice)")
     p.add_argument("--verbose", action="store_true", help="debug logging")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
     return p.parse_args(argv)
@@ -43,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk_app.app import Options, run
 
     try:
-        return run(paths, config_file, Options(windowed=args.windowed, start_screen=args.start_screen))
+        return run(paths, config_file, Options(windowed=args.windowed, start_screen=args.start_screen,
+                                                 practice=args.practice))
     finally:
         paths.cleanup()
 

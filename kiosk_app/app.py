@@ -22,6 +22,7 @@ from kiosk_app.admin.screens.staff_menu import StaffMenu
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
+from kiosk_app.portal.engine import prepare_webengine_process
 from kiosk_app.qt_fixes import pin_singletons_if_binding_leaks
 from kiosk_app.scanner.presets import settings_from_config
 from kiosk_app.scanner.service import ScanService
@@ -39,6 +40,7 @@ from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.videos.room import GuideRoom
+from kiosk_app.watchdog import SystemdWatchdog
 
 log = logging.getLogger("kiosk.app")
 
@@ -52,17 +54,29 @@ FLUSH_INTERVAL_MS = 15_000
 class Options:
     windowed: bool = False
     start_screen: str = "home"
+    practice: str | None = None  # on | off | when-offline: overrides the config's portal.practice
 
 
 def prepare_qt() -> None:
     """Settings Qt needs before the QApplication exists."""
     # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    prepare_webengine_process()  # Chromium flags: before QtWebEngine first starts
     pin_singletons_if_binding_leaks()
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root (containers, test machines); an installed
         # kiosk runs as its own unprivileged user and keeps the sandbox.
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+def portal_offered_files(work_dir: Path | None) -> list[Path]:
+    """Files the portal's picker may offer: finished scanned documents, then downloads."""
+    from kiosk_app.portal.rules import session_files
+    from kiosk_app.scanner.documents import session_documents
+
+    if work_dir is None:
+        return []
+    return session_documents(work_dir) + session_files(work_dir)
 
 
 class Kiosk:
@@ -106,9 +120,10 @@ class Kiosk:
         nav.add(self.home)
         nav.add(self.menu)
         titles = {"guides": T.MENU_GUIDES, "scan": T.MENU_SCAN, "portal": T.MENU_PORTAL}
+        nav.add_lazy("portal", self._make_portal)
         for name in RESIDENT_SCREENS:
-            if name == "scan":
-                continue  # the real screen, built on first use
+            if name in ("scan", "portal"):
+                continue  # the real screens, built on first use
             placeholder = PlaceholderScreen(name, titles[name])
             placeholder.back.connect(lambda: nav.go("menu"))
             nav.add(placeholder)
@@ -123,6 +138,68 @@ class Kiosk:
         self.idle_overlay = IdleOverlay(self.window)
         self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
                                           T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
+
+    def _make_portal(self):
+        """The portal screen, built the first time a resident opens it; its file picker offers
+        the scanned documents and the portal's own downloads of the session."""
+        from kiosk_app.portal.options import portal_options, portal_reachable, use_practice
+        from kiosk_app.portal.view import PortalScreen
+
+        section = self.config.portal
+        practice = use_practice(self.options.practice or section.practice, lambda: portal_reachable(section.start_url))
+        self._portal_default = portal_options(section, self._practice_home() if practice else None)
+        self.portal = PortalScreen(self._portal_default, self.sessions, offered_files=portal_offered_files,
+                                   options_for=self._portal_options_for)
+        self.portal.menu_requested.connect(lambda: self.nav.go("menu"))
+        self.portal.help_requested.connect(self._portal_help)
+        log_event(log, "portal.ready", practice=practice)
+        return self.portal
+
+    def _practice_home(self) -> str:
+        from kiosk_app.practice.server import PracticePortal
+
+        if getattr(self, "practice_portal", None) is None:
+            self.practice_portal = PracticePortal().start()
+        return self.practice_portal.home_url
+
+    def _portal_options_for(self, session):
+        """A practice session (officer's choice, or switched by staff) gets the practice portal."""
+        from kiosk_app.portal.options import portal_options
+
+        if getattr(session, "mode", "") == "practice" and not self._portal_default.practice:
+            return portal_options(self.config.portal, self._practice_home())
+        return self._portal_default
+
+    def switch_session_to_practice(self) -> None:
+        """For the staff menu: the running session continues on the practice portal."""
+        from kiosk_app.portal.options import portal_options
+
+        portal = self.nav.screen("portal")
+        portal.switch_options(portal_options(self.config.portal, self._practice_home()))
+        if self.sessions.current is not None and portal.session is None:
+            portal.start_session(self.sessions.current)
+
+    def _portal_help(self, url: str, title: str) -> None:
+        # The guide step explaining this page, or the guide list; the portal keeps its page,
+        # and the player's "back" returns to it.
+        if not self.guides.open_for_page(url, title):
+            self.nav.go("guides")
+            return
+        player = self.nav.screen("guide_player")
+        if not getattr(self, "_help_return_wired", False):
+            self._help_return_wired = True
+            player.back.connect(self._back_from_portal_help)
+            # Leaving the guide another way (menu, end of session) forgets where it came from.
+            self.nav.changed.connect(lambda name: name in ("menu", "home") and self._forget_portal_help())
+        self._help_from_portal = True
+
+    def _forget_portal_help(self) -> None:
+        self._help_from_portal = False
+
+    def _back_from_portal_help(self) -> None:
+        if self._help_from_portal:
+            self._help_from_portal = False
+            self.nav.go("portal")
 
     def _build_scan_screen(self):
         from kiosk_app.scanner.screen import ScanScreen  # page previews: built when first needed
@@ -366,6 +443,8 @@ class Kiosk:
             self._sync.stop()
         if self.sessions.current is not None:
             self.sessions.end("shutdown")
+        if getattr(self, "practice_portal", None) is not None:
+            self.practice_portal.stop()
         self.store.close()
         self.scanning.shutdown()
         app = QApplication.instance()
@@ -434,7 +513,10 @@ def run(paths: KioskPaths, config_file: Path | None, options: Options) -> int:
         log_event(log, "app.problem_shown", summary=summary)
 
     boot()
+    watchdog = SystemdWatchdog(app)
+    watchdog.start()
     code = app.exec()
+    watchdog.stop()
     kiosk = state.get("kiosk")
     if kiosk is not None:
         kiosk.shutdown()

@@ -56,9 +56,26 @@ class SessionSection:
 
 
 @dataclass(frozen=True)
+class SubmissionPatternSection:
+    url: str = setting()
+    text: str = setting()
+    code: str = setting()
+
+
+@dataclass(frozen=True)
 class PortalSection:
     start_url: str = setting(pattern_url=True)
     allowed_domains: list[str] = setting()
+    subresource_domains: list[str] = setting()
+    allowed_permissions: list[str] = setting()
+    zoom: float = setting(min=0.5, max=3.0)
+    load_timeout_s: int = setting(min=10, max=600)
+    retry_s: int = setting(min=3, max=300)
+    download_extensions: list[str] = setting()
+    max_download_mb: int = setting(min=1, max=200)
+    keep_dossier_code: bool = setting()
+    practice: str = setting(choices=["off", "on", "when-offline"])
+    submission_patterns: list[SubmissionPatternSection] = setting()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -28,6 +29,9 @@ SANE_CONFIG_DIR = BUNDLE_ROOT / "config" / "sane"
 
 
 def default_data_dir() -> Path:
+    # An installed kiosk (installer/linux) sets KIOSK_DATA_DIR for the kiosk and kiosk-admin.
+    if os.environ.get("KIOSK_DATA_DIR"):
+        return Path(os.environ["KIOSK_DATA_DIR"])
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
@@ -35,6 +39,8 @@ def default_data_dir() -> Path:
 
 def default_config_file() -> Path:
     """The kiosk's own settings file, overriding config/default.toml."""
+    if os.environ.get("KIOSK_CONFIG"):
+        return Path(os.environ["KIOSK_CONFIG"])
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"

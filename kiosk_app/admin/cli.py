@@ -23,6 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the config and report what the kiosk finds")
     _common(check)
+    doctor = sub.add_parser("doctor", help="check an installed kiosk: service, display, config, "
+                                           "database, libvlc, scanner, portal, disk, clock")
+    _common(doctor)
+    doctor.add_argument("--root", type=Path, default=Path("/"),
+                        help="the installation lives under this folder (made with install.sh --root)")
+    doctor.add_argument("--manifest", type=Path, help="the installer's record (default /etc/kiosk/install.json)")
     pin = sub.add_parser("set-admin-pin", help="set the PIN that opens the staff menu")
     _common(pin)
     pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
@@ -98,8 +104,21 @@ def open_store(paths: KioskPaths):
     return store
 
 
+def cmd_doctor(args) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk_app.admin import doctor
+
+    ctx = doctor.context_for(args.root, args.manifest, args.data_dir, args.config)
+    print(f"Kiosk doctor: {ctx.install.manifest_path}")
+    text, code = doctor.report(doctor.run_doctor(ctx))
+    print(text)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":
+        return cmd_doctor(args)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     commands = {"check": cmd_check, "set-admin-pin": cmd_set_admin_pin, **staff_commands.COMMANDS}
     return commands[args.command](args)

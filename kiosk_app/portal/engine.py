@@ -1,0 +1,20 @@
+"""Process-wide QtWebEngine flags: must be set before QtWebEngine starts (app.prepare_qt)."""
+
+from __future__ import annotations
+
+import os
+from typing import MutableMapping
+
+# --disable-pinch: a resident's two fingers must not zoom the page into an unreadable corner
+# (the kiosk has its own zoom level). No translate bar, no autofill server.
+CHROMIUM_FLAGS = ("--disable-pinch", "--disable-features=TranslateUI,AutofillServerCommunication")
+
+
+def prepare_webengine_process(environ: MutableMapping[str, str] = os.environ) -> None:
+    flags = environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    for flag in CHROMIUM_FLAGS:
+        if flag not in flags:
+            flags.append(flag)
+    environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
+    # Remote debugging would be a way into the resident's page from outside.
+    environ.pop("QTWEBENGINE_REMOTE_DEBUGGING", None)

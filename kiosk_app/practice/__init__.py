@@ -1,0 +1,1 @@
+"""The bundled practice portal (CHẾ ĐỘ LUYỆN TẬP), served on loopback by the kiosk itself."""

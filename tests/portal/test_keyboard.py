@@ -1,0 +1,47 @@
+"""The on-screen keyboard: Vietnamese marks as a pure function, and typing into a portal page."""
+
+import unicodedata
+
+import pytest
+
+from kiosk_app.portal.keyboard import apply_mark
+from tests.portal.web import js, start
+
+
+@pytest.mark.parametrize("char, mark, result", [
+    ("a", "sac", "á"), ("a", "mu", "â"), ("â", "sac", "ấ"), ("ấ", "huyen", "ầ"), ("ấ", "sac", "â"),
+    ("e", "mu", "ê"), ("ê", "nang", "ệ"), ("ệ", "mu", "ẹ"), ("o", "moc", "ơ"), ("ơ", "hoi", "ở"),
+    ("u", "moc", "ư"), ("ư", "nga", "ữ"), ("a", "trang", "ă"), ("ă", "nang", "ặ"), ("Y", "sac", "Ý"),
+    ("d", "d", "đ"), ("Đ", "d", "D"), ("i", "mu", None), ("b", "sac", None), ("", "sac", None),
+    ("e", "trang", None), ("a", "unknown", None),
+])
+def test_apply_mark(char, mark, result):
+    assert apply_mark(char, mark) == result
+    if result:
+        assert unicodedata.is_normalized("NFC", result)
+
+
+def test_keyboard_appears_on_a_text_field_and_types_vietnamese(qtbot, make_screen, new_session, practice):
+    screen = make_screen(home_url=practice.base_url + "/dang-nhap")
+    screen.show()
+    qtbot.waitExposed(screen)
+    start(qtbot, screen, new_session())
+    assert screen.keyboard.isHidden()
+    with qtbot.waitSignal(screen.page.text_focus, timeout=10000, check_params_cb=lambda on: on):
+        js(qtbot, screen, "document.getElementById('mat_khau').focus()")
+    qtbot.waitUntil(lambda: screen.keyboard.isVisible(), timeout=5000)
+    keys = screen.keyboard.keys
+    for name in ("shift", "n", "g", "u", "y", "e", "mark-mu", "mark-nga", "n"):
+        keys[name].click()
+    qtbot.waitUntil(lambda: js(qtbot, screen, "document.getElementById('mat_khau').value") == "Nguyễn", timeout=5000)
+    # The field stays in sight above the keyboard.
+    def field_in_sight():
+        bottom = js(qtbot, screen, "document.getElementById('mat_khau').getBoundingClientRect().bottom")
+        return 0 < bottom * screen.page.zoomFactor() <= screen.view.height()
+
+    qtbot.waitUntil(field_in_sight, timeout=5000)
+    keys["backspace"].click()
+    qtbot.waitUntil(lambda: js(qtbot, screen, "document.getElementById('mat_khau').value") == "Nguyễ", timeout=5000)
+    with qtbot.waitSignal(screen.page.text_focus, timeout=10000, check_params_cb=lambda on: not on):
+        js(qtbot, screen, "document.activeElement.blur()")
+    qtbot.waitUntil(lambda: screen.keyboard.isHidden(), timeout=5000)
