@@ -319,7 +319,7 @@ class Kiosk:
         from kiosk_app.admin.screens.stats import StatsScreen  # QtCharts: loaded when first needed
         from kiosk_app.stats.service import StatsService
 
-        screen = StatsScreen(StatsService(self.store, self.config), self.config.reports.usb_roots)
+        screen = StatsScreen(StatsService(self.store, self.config, self.paths.db_file), self.config.reports.usb_roots)
         screen.back.connect(self._show_staff_menu)
         return screen
 

@@ -78,6 +78,7 @@ def atomic_file(target: Path) -> Iterator[Path]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         os.close(fd)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be read
     except OSError as exc:
         raise _export_error(exc, target) from exc
     tmp_path = Path(tmp)

@@ -203,11 +203,7 @@ def total(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Counts:
 
 
 def not_filed_reasons(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> dict[str, int]:
-    lo, hi = utc_bounds(rng, offset_hours)
-    rows = conn.execute(
-        f"SELECT coalesce(not_filed_reason, ''), count(*) FROM sessions WHERE {IN_RANGE} "
-        f"AND outcome = 'not_filed' AND mode != 'practice' GROUP BY 1 ORDER BY 2 DESC, 1", [lo, hi]).fetchall()
-    return dict(rows)
+    return details(conn, rng, offset_hours)[0]
 
 
 @dataclass(frozen=True)
@@ -231,21 +227,27 @@ class Satisfaction:
 
 
 def satisfaction(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Satisfaction:
-    lo, hi = utc_bounds(rng, offset_hours)
+    return details(conn, rng, offset_hours)[1]
 
-    ratings, trips, reasons = Counter(), Counter(), Counter()
-    rows = conn.execute(f"""SELECT satisfaction, trips, satisfaction_reason, count(*) FROM sessions
-                            WHERE {IN_RANGE} AND (satisfaction IS NOT NULL OR trips IS NOT NULL)
-                            GROUP BY 1, 2, 3""", [lo, hi])
-    for rating, trip, reason, n in rows:
-        for counter, value in ((ratings, rating), (trips, trip), (reasons, reason)):
+
+def details(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> tuple[dict[str, int], Satisfaction]:
+    """Reasons for not filing, and the ratings, in one pass over the range."""
+    lo, hi = utc_bounds(rng, offset_hours)
+    reasons, ratings, trips, low = Counter(), Counter(), Counter(), Counter()
+    rows = conn.execute(f"""
+        SELECT CASE WHEN outcome = 'not_filed' AND mode != 'practice' THEN coalesce(not_filed_reason, '') END,
+               satisfaction, trips, satisfaction_reason, count(*)
+        FROM sessions WHERE {IN_RANGE} GROUP BY 1, 2, 3, 4""", [lo, hi])
+    for reason, rating, trip, low_reason, n in rows:
+        for counter, value in ((reasons, reason), (ratings, rating), (trips, trip), (low, low_reason)):
             if value is not None:
                 counter[value] += n
 
     def ordered(c: Counter) -> dict:
         return dict(sorted(c.items(), key=lambda kv: kv[0], reverse=True))
 
-    return Satisfaction(ordered(ratings), ordered(trips), ordered(reasons))
+    by_count = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+    return by_count, Satisfaction(ordered(ratings), ordered(trips), ordered(low))
 
 
 @dataclass(frozen=True)
@@ -339,8 +341,7 @@ def summary(conn: sqlite3.Connection, rng: DateRange, offset_hours: int = DEFAUL
     for _k, c in by["month"]:
         tot = add_counts(tot, c)
     return Summary(rng, offset_hours, tot, by["day"], by["week"], by["month"], by["procedure"], by["officer"],
-                   not_filed_reasons(conn, rng, offset_hours), satisfaction(conn, rng, offset_hours),
-                   guides(conn, rng, offset_hours), scans(conn, rng, offset_hours))
+                   *details(conn, rng, offset_hours), guides(conn, rng, offset_hours), scans(conn, rng, offset_hours))
 
 
 def add_counts(a: Counts, b: Counts) -> Counts:

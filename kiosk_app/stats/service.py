@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from kiosk_app.stats import figures
@@ -42,10 +43,11 @@ def export_file_name(fmt: str, rng: DateRange, kiosk_id: str) -> str:
 class StatsService:
     """Figures for the screens; built once in app.py with the store and the config."""
 
-    def __init__(self, store: SessionStore, config):
+    def __init__(self, store: SessionStore, config, db_file: Path | None = None):
         self._store = store
         self._config = config
         self._staff = StaffStore(store)
+        self._db_file = db_file  # for exports made on a worker thread, with their own connection
 
     @property
     def offset_hours(self) -> int:
@@ -72,6 +74,32 @@ class StatsService:
     def export(self, fmt: str, rng: DateRange, folder: Path) -> list[Path]:
         target = Path(folder) / export_file_name(fmt, rng, self._config.kiosk.id)
         return export_to(fmt, self._conn(), rng, self.labels(), target, self.offset_hours)
+
+    def can_export_in_background(self, fmt: str) -> bool:
+        # CSV and XLSX of a large log take seconds to a minute; the PDF paints with Qt (main thread).
+        return fmt in ("csv", "xlsx") and self._db_file is not None
+
+    def export_in_background(self, fmt: str, rng: DateRange, folder: Path, done) -> threading.Thread:
+        """Run the export on a thread with its own read-only connection; `done(paths, error)` is
+        called on that thread (connect it to a Qt signal to come back to the screen)."""
+        labels = self.labels()
+        target = Path(folder) / export_file_name(fmt, rng, self._config.kiosk.id)
+
+        def work() -> None:
+            try:
+                conn = sqlite3.connect(f"file:{self._db_file}?mode=ro", uri=True)
+            except sqlite3.Error as exc:
+                return done([], ExportError("database", str(exc)))
+            try:
+                done(export_to(fmt, conn, rng, labels, target, self.offset_hours), None)
+            except ExportError as exc:
+                done([], exc)
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=work, name="kiosk-export", daemon=True)
+        thread.start()
+        return thread
 
 
 def usb_folders(roots: list[str]) -> list[Path]:

@@ -103,3 +103,17 @@ def test_cli_refuses_bad_pins(kiosk_paths, monkeypatch, capsys, pin):
     assert cli(monkeypatch, kiosk_paths.data_dir, "staff", "add", "--name", "An", "--pin-stdin",
                stdin=pin + "\n") == 1
     assert "4 to 12 digits" in capsys.readouterr().err
+
+
+def test_v4_gives_the_figures_their_covering_index(kiosk_paths):
+    db = connect(kiosk_paths.db_file)
+    migrate(db, kiosk_paths.backups_dir, MIGRATIONS[:3])
+    db["sessions"].create_index(["started_at", "outcome"], index_name="idx_sessions_started_outcome")
+    db.conn.close()
+    store, _ = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
+    names = {r[0] for r in store.database.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "idx_sessions_figures" in names and "idx_sessions_started_outcome" not in names
+    from kiosk_app.stats.figures import CUBE_SQL
+    plan = " ".join(r[3] for r in store.database.execute("EXPLAIN QUERY PLAN " + CUBE_SQL, ["a", "+7 hours", "a", "b"]))
+    assert "COVERING INDEX idx_sessions_figures" in plan
+    store.close()

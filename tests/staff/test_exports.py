@@ -198,3 +198,13 @@ def test_cli_export_runs_as_a_command(data_dir, tmp_path):
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Tỷ lệ tự nộp" in pdf_text(out)
+
+
+def test_a_read_only_usb_stick_is_named_as_such(dataset, tmp_path, monkeypatch):
+    def refuse(*_a, **_k):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(E.tempfile, "mkstemp", refuse)
+    with pytest.raises(ExportError) as err:
+        export_to("pdf", dataset.database.conn, NOV, LABELS, tmp_path / "r.pdf", 7)
+    assert err.value.code == "read_only" and not (tmp_path / "r.pdf").exists()

@@ -58,12 +58,16 @@ def test_bad_ranges_say_what_is_wrong(make_kiosk, qtbot):
 
 
 def test_exports_from_the_screen(make_kiosk, qtbot, tmp_path):
-    _kiosk, screen = open_stats(make_kiosk, qtbot)
+    kiosk, screen = open_stats(make_kiosk, qtbot)
     screen.show_range(NOV)
     usb = tmp_path / "usb"
     usb.mkdir()
     screen.folder.setText(str(usb))
-    click(qtbot, screen, "statsExport_csv")
+    kiosk.store.flush()
+    click(qtbot, screen, "statsExport_csv")  # on a worker thread with its own connection
+    assert screen.message.text() == T.STATS_EXPORT_RUNNING
+    assert not screen.export_buttons[0].isEnabled()
+    qtbot.waitUntil(lambda: screen.export_buttons[0].isEnabled(), timeout=20000)
     names = sorted(p.name for p in usb.iterdir())
     assert names == ["thong-ke-kiosk-01-20261101-20261130-theo-thu-tuc.csv", "thong-ke-kiosk-01-20261101-20261130.csv"]
     with open(usb / names[1], encoding="utf-8-sig") as f:
@@ -71,7 +75,11 @@ def test_exports_from_the_screen(make_kiosk, qtbot, tmp_path):
     assert screen.message.text().startswith(T.STATS_EXPORT_DONE.split("{")[0])
     screen.folder.setText(str(tmp_path / "unplugged"))
     click(qtbot, screen, "statsExport_xlsx")
+    qtbot.waitUntil(lambda: screen.export_buttons[1].isEnabled(), timeout=20000)
     assert screen.message.text() == T.STATS_EXPORT_FAILED.format(error=T.EXPORT_ERRORS["missing"])
+    screen.folder.setText(str(usb))
+    click(qtbot, screen, "statsExport_pdf")  # painted on the main thread
+    assert (usb / "thong-ke-kiosk-01-20261101-20261130.pdf").stat().st_size > 0
 
 
 def test_axis_and_labels():

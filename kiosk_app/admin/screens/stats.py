@@ -67,6 +67,7 @@ def category_label(kind: str, key: str, index: int, count: int) -> str:
 class StatsScreen(Screen):
     name = "staff_stats"
     back = Signal()
+    exported = Signal(object, object)  # paths written, ExportError or None (from the export thread)
 
     def __init__(self, stats: StatsService, usb_roots: list[str]):
         super().__init__()
@@ -88,7 +89,8 @@ class StatsScreen(Screen):
         for key in PRESETS:
             top.addWidget(button(PRESET_NAMES[key], "", lambda k=key: self.show_preset(k), name=f"stats_{key}"))
         self.start_field, self.end_field = QLineEdit(), QLineEdit()
-        for field, name, hint in ((self.start_field, "StatsFrom", T.STATS_FROM), (self.end_field, "StatsTo", T.STATS_TO)):
+        for field, name, hint in ((self.start_field, "StatsFrom", T.STATS_FROM),
+                                  (self.end_field, "StatsTo", T.STATS_TO)):
             field.setObjectName(name)
             field.setPlaceholderText(hint)
             field.setMaximumWidth(230)
@@ -131,8 +133,12 @@ class StatsScreen(Screen):
         bottom.addWidget(self.folder, 1)
         bottom.addWidget(button(T.STATS_FOLDER_USB, "", self.find_usb, name="statsUsb"))
         bottom.addWidget(button(T.STATS_FOLDER_CHOOSE, "", self._choose_folder, name="statsChoose"))
+        self.export_buttons = []
         for fmt, text in (("csv", T.STATS_EXPORT_CSV), ("xlsx", T.STATS_EXPORT_XLSX), ("pdf", T.STATS_EXPORT_PDF)):
-            bottom.addWidget(button(text, "primary", lambda f=fmt: self.export(f), name=f"statsExport_{fmt}"))
+            b = button(text, "primary", lambda f=fmt: self.export(f), name=f"statsExport_{fmt}")
+            self.export_buttons.append(b)
+            bottom.addWidget(b)
+        self.exported.connect(self._export_done)
         bottom.addWidget(button(T.BACK, "", self.back.emit, name="statsBack"))
         box.addLayout(bottom)
 
@@ -278,16 +284,28 @@ class StatsScreen(Screen):
         if chosen:
             self.folder.setText(chosen)
 
-    def export(self, fmt: str) -> list[Path]:
+    def export(self, fmt: str) -> None:
         if self._range is None:
-            return []
+            return
         if not self.folder.text().strip():
             self._say(T.STATS_EXPORT_NO_TARGET)
-            return []
+            return
+        folder = Path(self.folder.text().strip())
+        if self._stats.can_export_in_background(fmt):
+            for b in self.export_buttons:
+                b.setEnabled(False)
+            self._say(T.STATS_EXPORT_RUNNING)
+            self._stats.export_in_background(fmt, self._range, folder, self.exported.emit)
+            return
         try:
-            written = self._stats.export(fmt, self._range, Path(self.folder.text().strip()))
+            self._export_done(self._stats.export(fmt, self._range, folder), None)
         except ExportError as exc:
-            self._say(T.STATS_EXPORT_FAILED.format(error=T.EXPORT_ERRORS.get(exc.code, str(exc))))
-            return []
-        self._say(T.STATS_EXPORT_DONE.format(file=", ".join(p.name for p in written)))
-        return written
+            self._export_done([], exc)
+
+    def _export_done(self, written: list[Path], error: ExportError | None) -> None:
+        for b in self.export_buttons:
+            b.setEnabled(True)
+        if error is not None:
+            self._say(T.STATS_EXPORT_FAILED.format(error=T.EXPORT_ERRORS.get(error.code, str(error))))
+        else:
+            self._say(T.STATS_EXPORT_DONE.format(file=", ".join(p.name for p in written)))
