@@ -15,17 +15,12 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.admin.guided import SessionOutcomes
-from kiosk_app.admin.screens.end_questions import EndQuestionsScreen
-from kiosk_app.admin.screens.guided import GuidedStartScreen, OfficerOutcomeScreen
-from kiosk_app.admin.screens.satisfaction import SatisfactionScreen
 from kiosk_app.admin.screens.staff_menu import StaffMenu
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
 from kiosk_app.portal.engine import prepare_webengine_process
 from kiosk_app.qt_fixes import pin_singletons_if_binding_leaks
-from kiosk_app.scanner.presets import settings_from_config
-from kiosk_app.scanner.service import ScanService
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
@@ -38,7 +33,6 @@ from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
-from kiosk_app.videos.room import GuideRoom
 from kiosk_app.watchdog import SystemdWatchdog
 
 log = logging.getLogger("kiosk.app")
@@ -89,8 +83,6 @@ class Kiosk:
         self.outcomes = SessionOutcomes(self.sessions, self.store)
         self._feedback_for: str | None = None
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
-        self.scanning = ScanService(settings_from_config(config.scanner), self.sessions.record,
-                                    SANE_CONFIG_DIR)
         QApplication.instance().installEventFilter(self.idle)
 
         self.window = KioskWindow(windowed=options.windowed)
@@ -99,11 +91,7 @@ class Kiosk:
         QApplication.instance().installEventFilter(self.lockdown)
         self._build_screens()
         self._wire()
-        self.guides = GuideRoom(self.nav, self.sessions.record, config.videos, keep_awake=self.idle.poke)
-
-        self.sessions.add_wipe_step("scanner", self.scanning.end_session)
-        self.sessions.add_wipe_step("screens", self._reset_screens)
-        self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
+        self.scanning = self.guides = None  # built by start(), once the home screen is up
 
         self._flush_timer = QTimer(self.window)
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
@@ -207,8 +195,6 @@ class Kiosk:
         self.menu.end_requested.connect(self.end_confirm.open)
         self.end_confirm.accepted.connect(self._resident_end)
         sessions.started.connect(lambda _s: idle.start())
-        sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
-        self.scanning.progress.connect(lambda *_: idle.poke())  # a long feeder scan is not idleness
         sessions.ended.connect(self._after_session)
         idle.warning.connect(self.idle_overlay.open)
         idle.countdown.connect(self.idle_overlay.set_seconds)
@@ -283,20 +269,65 @@ class Kiosk:
     # ------------------------------------------------------------ staff, outcomes, satisfaction
 
     def _build_staff_screens(self) -> None:
-        self._build_guided_screen()
-        self.staff_outcome = OfficerOutcomeScreen()
-        self.end_questions = EndQuestionsScreen()
-        self.satisfaction = SatisfactionScreen(self.config.feedback.reset_s)
-        for screen in (self.staff_outcome, self.end_questions, self.satisfaction):
-            self.nav.add(screen)
-        self.nav.add_lazy("staff_stats", self._make_stats_screen)
-        self.nav.add_lazy("staff_settings", self._make_settings_screen)
+        # Built on first use, like every screen the home screen does not need.
+        nav = self.nav
+        nav.add_lazy("staff_guided", self._make_guided_screen)
+        nav.add_lazy("staff_outcome", self._make_outcome_screen)
+        nav.add_lazy("end_questions", self._make_end_questions_screen)
+        nav.add_lazy("satisfaction", self._make_satisfaction_screen)
+        nav.add_lazy("staff_stats", self._make_stats_screen)
+        nav.add_lazy("staff_settings", self._make_settings_screen)
 
-    def _build_guided_screen(self) -> None:
-        self.staff_guided = GuidedStartScreen([(p.code, p.name) for p in self.config.guided.procedures])
-        self.staff_guided.start.connect(self._start_guided)
-        self.staff_guided.cancelled.connect(self._show_staff_menu)
-        self.nav.add(self.staff_guided)
+    @property
+    def staff_guided(self):
+        return self.nav.screen("staff_guided")
+
+    @property
+    def staff_outcome(self):
+        return self.nav.screen("staff_outcome")
+
+    @property
+    def end_questions(self):
+        return self.nav.screen("end_questions")
+
+    @property
+    def satisfaction(self):
+        return self.nav.screen("satisfaction")
+
+    def _make_guided_screen(self):
+        from kiosk_app.admin.screens.guided import GuidedStartScreen
+
+        screen = GuidedStartScreen([(p.code, p.name) for p in self.config.guided.procedures])
+        screen.start.connect(self._start_guided)
+        screen.cancelled.connect(self._show_staff_menu)
+        return screen
+
+    def _make_outcome_screen(self):
+        from kiosk_app.admin.screens.guided import OfficerOutcomeScreen
+
+        screen = OfficerOutcomeScreen()
+        screen.recorded.connect(self._officer_outcome)
+        screen.cancelled.connect(self._show_staff_menu)
+        return screen
+
+    def _make_end_questions_screen(self):
+        from kiosk_app.admin.screens.end_questions import EndQuestionsScreen
+
+        outcomes = self.outcomes
+        screen = EndQuestionsScreen()
+        screen.answered.connect(
+            lambda submitted, helped, reason: (outcomes.resident_answered(submitted, helped, reason),
+                                               self._end_with_feedback("finished")))
+        screen.skipped.connect(lambda: self._end_with_feedback("finished"))
+        screen.back.connect(lambda: self.nav.go("menu"))
+        return screen
+
+    def _make_satisfaction_screen(self):
+        from kiosk_app.admin.screens.satisfaction import SatisfactionScreen
+
+        screen = SatisfactionScreen(self.config.feedback.reset_s)
+        screen.finished.connect(self._feedback_given)
+        return screen
 
     def _make_settings_screen(self):
         from kiosk_app.admin.screens.settings import SettingsScreen
@@ -313,7 +344,7 @@ class Kiosk:
         self.config = config
         self.idle.timeout_s = config.session.idle_timeout_s
         self.home.set_commune(config.kiosk.commune)
-        self._build_guided_screen()
+        self.nav.add_lazy("staff_guided", self._make_guided_screen)  # the new procedure list
 
     def _make_stats_screen(self):
         from kiosk_app.admin.screens.stats import StatsScreen  # QtCharts: loaded when first needed
@@ -330,14 +361,6 @@ class Kiosk:
         self.staff_menu.record_outcome.connect(lambda: nav.go("staff_outcome"))
         self.staff_menu.stats.connect(lambda: nav.go("staff_stats"))
         self.staff_menu.settings.connect(lambda: nav.go("staff_settings"))
-        self.staff_outcome.recorded.connect(self._officer_outcome)
-        self.staff_outcome.cancelled.connect(self._show_staff_menu)
-        self.end_questions.answered.connect(
-            lambda submitted, helped, reason: (outcomes.resident_answered(submitted, helped, reason),
-                                               self._end_with_feedback("finished")))
-        self.end_questions.skipped.connect(lambda: self._end_with_feedback("finished"))
-        self.end_questions.back.connect(lambda: nav.go("menu"))
-        self.satisfaction.finished.connect(self._feedback_given)
 
     def _show_staff_menu(self) -> None:
         signed = self.auth.signed_in
@@ -404,18 +427,41 @@ class Kiosk:
 
     # ------------------------------------------------------------ start and stop
 
+    def _build_rooms(self) -> None:
+        """The scanner and the guides: services the home screen does not need to be shown."""
+        from kiosk_app.scanner.presets import settings_from_config
+        from kiosk_app.scanner.service import ScanService
+        from kiosk_app.videos.room import GuideRoom
+
+        self.scanning = ScanService(settings_from_config(self.config.scanner), self.sessions.record,
+                                    SANE_CONFIG_DIR)
+        self.sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
+        self.scanning.progress.connect(lambda *_: self.idle.poke())  # a long feeder scan is not idleness
+        self.guides = GuideRoom(self.nav, self.sessions.record, self.config.videos, keep_awake=self.idle.poke)
+        self.sessions.add_wipe_step("scanner", self.scanning.end_session)
+        self.sessions.add_wipe_step("screens", self._reset_screens)
+        self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
+
     def start(self) -> None:
         self.window.present()
         screen = self.options.start_screen
         if screen == "home":
             self.nav.go("home")
+            QApplication.processEvents()  # the home screen is painted before anything else is built
+            self._log_ready()
+            self._build_rooms()  # a first touch waits these few milliseconds in the event queue
         else:
+            self._build_rooms()
             self.sessions.start("demo")
             self.nav.go(screen)
-        QTimer.singleShot(0, self._ready)
+            QApplication.processEvents()
+            self._log_ready()
+        QTimer.singleShot(0, self._after_ready)
 
-    def _ready(self) -> None:
+    def _log_ready(self) -> None:
         log_event(log, "app.ready", screen=self.nav.current, data_dir=str(self.paths.data_dir))
+
+    def _after_ready(self) -> None:
         # Work that can wait until the resident sees the home screen.
         self.store.flush()
         interrupted = self.sessions.recover_interrupted()
@@ -438,7 +484,8 @@ class Kiosk:
         if getattr(self, "practice_portal", None) is not None:
             self.practice_portal.stop()
         self.store.close()
-        self.scanning.shutdown()
+        if self.scanning is not None:
+            self.scanning.shutdown()
         app = QApplication.instance()
         app.removeEventFilter(self.idle)
         app.removeEventFilter(self.lockdown)
@@ -454,7 +501,9 @@ class Kiosk:
 def _install_signal_handlers(app: QApplication) -> QTimer:
     # Python handles signals only between bytecodes; a light timer gives it the chance.
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: app.exit(0))  # exit(), unlike quit(), asks no window
+        # Queued, so a signal that comes before the event loop runs still ends it; exit(),
+        # unlike quit(), asks no window for permission.
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, lambda: app.exit(0)))
     timer = QTimer()
     timer.start(300)
     timer.timeout.connect(lambda: None)

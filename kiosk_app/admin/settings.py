@@ -145,7 +145,7 @@ def save_settings(target: Path, edited: EditableSettings) -> KioskConfig:
     except OSError as exc:
         raise SettingsError("(file)", f"cannot write {target.parent}: {exc}") from exc
     try:
-        config = load_config(Path(tmp))
+        load_config(Path(tmp))  # the very text about to be saved must load
     except ConfigError as exc:
         os.unlink(tmp)
         raise SettingsError(exc.key.split("[")[0], str(exc).replace(tmp, str(target))) from exc

@@ -16,7 +16,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 from .pages import Page
 from .protocol import MM_PER_INCH, Fault, ScanError
@@ -103,6 +106,8 @@ def budget_steps(settings: OutputSettings, dpi: int) -> list[EncodeStep]:
 
 def encode_page(image: Image.Image, dpi: int, step: EncodeStep) -> bytes:
     """One JPEG encode of raw pixels (after an optional downscale)."""
+    from PIL import Image  # imported at the first document, not at start-up
+
     if step.scale != 1.0:
         size = (max(1, round(image.width * step.scale)), max(1, round(image.height * step.scale)))
         image = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)

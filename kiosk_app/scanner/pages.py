@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PIL import Image
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 from .protocol import PageFile
 
@@ -24,6 +27,8 @@ class Page:
 
     def load(self) -> Image.Image:
         """The page's pixels, rotated as the resident set them."""
+        from PIL import Image
+
         image = Image.open(self.file.path)
         image.load()
         return rotate_image(image, self.rotation)
@@ -35,6 +40,8 @@ class Page:
 
 
 def rotate_image(image: Image.Image, rotation: int) -> Image.Image:
+    from PIL import Image
+
     # Quarter turns are exact pixel moves: nothing is resampled.
     turn = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
             270: Image.Transpose.ROTATE_90}.get(rotation % 360)
@@ -43,6 +50,8 @@ def rotate_image(image: Image.Image, rotation: int) -> Image.Image:
 
 def ink_fraction(image: Image.Image) -> float:
     """Share of the page (margins excluded) clearly darker than the paper."""
+    from PIL import Image
+
     gray = image if image.mode == "L" else image.convert("L")
     w, h = gray.size
     mx, my = int(w * _MARGIN), int(h * _MARGIN)
@@ -72,6 +81,8 @@ def is_blank(image: Image.Image, threshold: float = BLANK_INK_FRACTION) -> bool:
 
 
 def page_from_file(file: PageFile, detect_blank: bool) -> Page:
+    from PIL import Image
+
     blank = False
     if detect_blank:
         with Image.open(file.path) as image:

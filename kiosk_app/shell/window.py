@@ -69,7 +69,12 @@ class Navigator(QObject):
 
     def add_lazy(self, name: str, factory: Callable[[], Screen]) -> None:
         """A screen built the first time it is needed (heavy ones: web view, video player),
-        so that the home screen appears quickly."""
+        so that the home screen appears quickly. A screen already built under that name is
+        dropped and built anew from `factory` on its next visit."""
+        old = self._screens.pop(name, None)
+        if old is not None:
+            self._stack.removeWidget(old)
+            old.deleteLater()
         self._factories[name] = factory
 
     def screen(self, name: str) -> Screen:

@@ -47,7 +47,6 @@ STAFF_PIN_NOT_SET = ("Máy chưa có mã PIN quản trị. Người quản trị
 STAFF_PIN_OK = "Xác nhận"
 STAFF_PIN_CLEAR = "Xóa"
 STAFF_CANCEL = "Hủy"
-STAFF_MENU_TITLE = "Menu cán bộ"
 STAFF_END_SESSION = "Kết thúc phiên hiện tại"
 STAFF_EXIT_APP = "Thoát chương trình kiosk"
 STAFF_BACK = "Quay lại màn hình người dân"

@@ -1,7 +1,6 @@
 import csv
 import re
 import errno
-import io
 import subprocess
 import sys
 from datetime import date

@@ -1,4 +1,4 @@
-"""The hidden staff entry: a PIN pad, then the staff menu."""
+"""The hidden staff entry: a PIN pad (the staff menu itself: kiosk_app/admin/screens)."""
 
 from __future__ import annotations
 
@@ -78,30 +78,3 @@ class StaffPinScreen(Screen):
 
     def reset(self) -> None:
         self.field.clear()
-
-
-class StaffMenuScreen(Screen):
-    name = "staff_menu"
-    end_session = Signal()
-    exit_app = Signal()
-    back = Signal()
-
-    def __init__(self, info: str):
-        super().__init__()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(60, 40, 60, 40)
-        box.setSpacing(20)
-        box.addWidget(label(T.STAFF_MENU_TITLE, "huge"))
-        box.addWidget(label(info, "muted"))
-        self.health = label(T.STAFF_HEALTH_OK, "notice")
-        self.health.setObjectName("StaffHealth")
-        box.addWidget(self.health)
-        box.addStretch(1)
-        self.end_button = button(T.STAFF_END_SESSION, "primary", self.end_session.emit, name="staffEnd")
-        box.addWidget(self.end_button)
-        box.addWidget(button(T.STAFF_EXIT_APP, "danger", self.exit_app.emit, name="staffExit"))
-        box.addWidget(button(T.STAFF_BACK, "", self.back.emit, name="staffBack"))
-
-    def set_state(self, problems: list[str], session_running: bool) -> None:
-        self.health.setText("\n".join(problems) if problems else T.STAFF_HEALTH_OK)
-        self.end_button.setVisible(session_running)
