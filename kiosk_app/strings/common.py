@@ -30,7 +30,6 @@ END_CONFIRM_TITLE = "Kết thúc và xóa thông tin?"
 END_CONFIRM_TEXT = "Mọi giấy tờ đã quét và thông tin đăng nhập trên máy sẽ được xóa."
 END_CONFIRM_YES = "Kết thúc"
 END_CONFIRM_NO = "Tiếp tục dùng"
-END_GOODBYE = "Cảm ơn bạn! Thông tin của bạn đã được xóa khỏi máy."
 
 # Idle countdown
 IDLE_QUESTION = "Bạn còn ở đó không?"

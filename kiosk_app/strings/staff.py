@@ -69,6 +69,7 @@ SAT_WHY = {
     "other": "Lý do khác",
 }
 SAT_THANKS = "Cảm ơn bạn đã góp ý!"
+SAT_WIPED = "Thông tin của bạn đã được xóa khỏi máy."
 SAT_DONE = "Xong"
 
 # Statistics screen

@@ -40,6 +40,7 @@ class SatisfactionScreen(Screen):
         tbox = QVBoxLayout(thanks)
         tbox.addStretch(1)
         tbox.addWidget(label(T.SAT_THANKS, "huge"))
+        tbox.addWidget(label(T.SAT_WIPED, "title"))
         tbox.addStretch(1)
         self.pages.addWidget(thanks)
         box.addWidget(self.pages, 1)
