@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.admin.guided import SessionOutcomes
-from kiosk_app.admin.screens.staff_menu import StaffMenu
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.logs import log_event
 from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
@@ -111,9 +110,9 @@ class Kiosk:
         self.staff_pin = StaffPinScreen(self.auth)
         info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,
                                          data_dir=self.paths.data_dir)
-        self.staff_menu = StaffMenu(info)
+        self._staff_info = info
         nav.add(self.staff_pin)
-        nav.add(self.staff_menu)
+        nav.add_lazy("staff_menu", self._make_staff_menu)
         self._build_staff_screens()
         self.idle_overlay = IdleOverlay(self.window)
         self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
@@ -204,10 +203,6 @@ class Kiosk:
         self.window.staff_requested.connect(self._open_staff)
         self.staff_pin.accepted.connect(self._staff_accepted)
         self.staff_pin.cancelled.connect(self._leave_staff)
-        self.staff_menu.back.connect(self._leave_staff)
-        self.staff_menu.end_session.connect(lambda: sessions.end("staff"))
-        self.staff_menu.exit_app.connect(self.quit)
-        self._wire_staff()
 
     # ------------------------------------------------------------ behaviour
 
@@ -354,13 +349,24 @@ class Kiosk:
         screen.back.connect(self._show_staff_menu)
         return screen
 
-    def _wire_staff(self) -> None:
+    @property
+    def staff_menu(self):
+        return self.nav.screen("staff_menu")
+
+    def _make_staff_menu(self):
+        from kiosk_app.admin.screens.staff_menu import StaffMenu
+
         nav, outcomes, auth = self.nav, self.outcomes, self.auth
-        self.staff_menu.guided.connect(lambda: nav.go("staff_guided"))
-        self.staff_menu.step_in.connect(lambda: (outcomes.step_in(auth.signed_in), self._show_staff_menu()))
-        self.staff_menu.record_outcome.connect(lambda: nav.go("staff_outcome"))
-        self.staff_menu.stats.connect(lambda: nav.go("staff_stats"))
-        self.staff_menu.settings.connect(lambda: nav.go("staff_settings"))
+        menu = StaffMenu(self._staff_info)
+        menu.back.connect(self._leave_staff)
+        menu.end_session.connect(lambda: self.sessions.end("staff"))
+        menu.exit_app.connect(self.quit)
+        menu.guided.connect(lambda: nav.go("staff_guided"))
+        menu.step_in.connect(lambda: (outcomes.step_in(auth.signed_in), self._show_staff_menu()))
+        menu.record_outcome.connect(lambda: nav.go("staff_outcome"))
+        menu.stats.connect(lambda: nav.go("staff_stats"))
+        menu.settings.connect(lambda: nav.go("staff_settings"))
+        return menu
 
     def _show_staff_menu(self) -> None:
         signed = self.auth.signed_in
