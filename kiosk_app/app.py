@@ -150,12 +150,18 @@ class Kiosk:
         return self._portal_default
 
     def switch_session_to_practice(self) -> None:
-        """For the staff menu: the running session continues on the practice portal."""
+        """For the staff menu: the running session continues on the practice portal and is
+        recorded as practice (it never counts as filed)."""
         from kiosk_app.portal.options import portal_options
 
+        if self.sessions.current is None:
+            return
+        self.sessions.update(mode="practice")
+        if not self.nav.is_built("portal"):
+            return  # the portal, when opened, follows the session's mode
         portal = self.nav.screen("portal")
         portal.switch_options(portal_options(self.config.portal, self._practice_home()))
-        if self.sessions.current is not None and portal.session is None:
+        if portal.session is None:
             portal.start_session(self.sessions.current)
 
     def _portal_help(self, url: str, title: str) -> None:
@@ -366,6 +372,7 @@ class Kiosk:
         menu.record_outcome.connect(lambda: nav.go("staff_outcome"))
         menu.stats.connect(lambda: nav.go("staff_stats"))
         menu.settings.connect(lambda: nav.go("staff_settings"))
+        menu.practice.connect(lambda: (self.switch_session_to_practice(), self._leave_staff()))
         return menu
 
     def _show_staff_menu(self) -> None:

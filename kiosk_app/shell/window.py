@@ -82,6 +82,9 @@ class Navigator(QObject):
             self.add(self._factories.pop(name)())
         return self._screens[name]
 
+    def is_built(self, name: str) -> bool:
+        return name in self._screens
+
     def screens(self) -> list[Screen]:
         """The screens built so far (one never built holds nothing of a resident)."""
         return list(self._screens.values())

@@ -46,9 +46,9 @@ STAFF_PIN_NOT_SET = ("Máy chưa có mã PIN quản trị. Người quản trị
 STAFF_PIN_OK = "Xác nhận"
 STAFF_PIN_CLEAR = "Xóa"
 STAFF_CANCEL = "Hủy"
-STAFF_END_SESSION = "Kết thúc phiên hiện tại"
-STAFF_EXIT_APP = "Thoát chương trình kiosk"
-STAFF_BACK = "Quay lại màn hình người dân"
+STAFF_END_SESSION = "Kết thúc phiên"
+STAFF_EXIT_APP = "Thoát kiosk"
+STAFF_BACK = "Quay lại"
 STAFF_HEALTH_OK = "Máy hoạt động bình thường."
 STAFF_KIOSK_INFO = "Máy: {kiosk_id} · {commune} · Dữ liệu: {data_dir}"
 

@@ -2,13 +2,14 @@
 
 # Staff menu
 MENU_TITLE = "Menu cán bộ"
+SWITCH_PRACTICE = "Chuyển sang luyện tập"
 MENU_HELLO = "Xin chào {name} ({role})"
 ROLE_NAMES = {"officer": "cán bộ", "admin": "quản trị"}
-GUIDED_START = "Bắt đầu phiên hướng dẫn"
-STEP_IN = "Tôi đang hỗ trợ người dân"
+GUIDED_START = "Phiên có hướng dẫn"
+STEP_IN = "Tôi vào hỗ trợ"
 STEPPED_IN = "Đã ghi: cán bộ hỗ trợ phiên này."
-RECORD_OUTCOME = "Ghi kết quả và kết thúc phiên"
-STATS = "Thống kê và xuất báo cáo"
+RECORD_OUTCOME = "Ghi kết quả, kết thúc"
+STATS = "Thống kê, báo cáo"
 SETTINGS = "Cài đặt kiosk"
 SESSION_RUNNING = "Đang có phiên: {mode}{procedure}."
 SESSION_NONE = "Không có phiên nào đang chạy."

@@ -207,3 +207,15 @@ def test_the_staff_screens_fit_a_1366_by_768_screen(make_kiosk):
     kiosk.window.setStyleSheet(theme.stylesheet(m))
     for name in ("staff_menu", "staff_guided", "staff_outcome", "end_questions", "satisfaction"):
         assert kiosk.nav.screen(name).minimumSizeHint().height() <= 768, name
+
+
+def test_an_officer_switches_a_running_session_to_practice(staff, qtbot):
+    kiosk = staff(start_screen="scan")
+    sid = kiosk.sessions.current.id
+    sign_in(kiosk, qtbot, "1357")
+    click(qtbot, kiosk.window, "staffPractice")
+    assert kiosk.nav.current == "scan"  # back where the resident was
+    assert kiosk.sessions.current.mode == "practice"
+    assert row(kiosk, sid)["mode"] == "practice"
+    sign_in(kiosk, qtbot, "1357")
+    assert not kiosk.staff_menu.findChild(QPushButton, "staffPractice").isVisible()

@@ -15,6 +15,7 @@ class StaffMenu(Screen):
     guided = Signal()
     step_in = Signal()
     record_outcome = Signal()
+    practice = Signal()
     end_session = Signal()
     stats = Signal()
     settings = Signal()
@@ -44,6 +45,7 @@ class StaffMenu(Screen):
             "guided": button(T.GUIDED_START, "primary", self.guided.emit, name="staffGuided"),
             "step_in": button(T.STEP_IN, "primary", self.step_in.emit, name="staffStepIn"),
             "outcome": button(T.RECORD_OUTCOME, "primary", self.record_outcome.emit, name="staffOutcome"),
+            "practice": button(T.SWITCH_PRACTICE, "", self.practice.emit, name="staffPractice"),
             "end": button(C.STAFF_END_SESSION, "", self.end_session.emit, name="staffEnd"),
             "stats": button(T.STATS, "", self.stats.emit, name="staffStats"),
             "settings": button(T.SETTINGS, "", self.settings.emit, name="staffSettings"),
@@ -51,7 +53,7 @@ class StaffMenu(Screen):
             "back": button(C.STAFF_BACK, "", self.back.emit, name="staffBack"),
         }
         for i, b in enumerate(self.buttons.values()):
-            grid.addWidget(b, i // 2, i % 2)
+            grid.addWidget(b, i // 3, i % 3)
         box.addLayout(grid)
 
     def set_state(self, role: str, name: str, problems: list[str], session: dict | None) -> None:
@@ -67,6 +69,7 @@ class StaffMenu(Screen):
         running = session is not None
         admin = role == "admin"
         visible = {"guided": True, "step_in": running and not session.get("helped"), "outcome": running,
+                   "practice": running and session.get("mode") != "practice",
                    "end": running, "stats": admin, "settings": admin, "exit": admin, "back": True}
         for key, b in self.buttons.items():
             b.setVisible(visible[key])

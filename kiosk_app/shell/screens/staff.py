@@ -53,6 +53,7 @@ class StaffPinScreen(Screen):
 
     def entered(self) -> None:
         self.field.clear()
+        self.field.setFocus()  # staff with a keyboard can type the PIN straight away
         if not self._auth.pin_is_set():
             self.message.setText(T.STAFF_PIN_NOT_SET)
         elif locked := self._auth.locked_for():
