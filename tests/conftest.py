@@ -37,6 +37,28 @@ def kiosk_paths(tmp_path):
     return paths
 
 
+@pytest.fixture
+def store(kiosk_paths):
+    """The session log on disk, opened as the kiosk opens it."""
+    from kiosk_app.storage.session_store import SessionStore
+
+    s, problem = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
+    assert problem is None
+    yield s
+    s.close()
+
+
+def click(qtbot, root, name):
+    """Touch the visible button called `name` under `root`, as a resident would."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    widget = root.findChild(QPushButton, name)
+    assert widget is not None, f"no button {name}"
+    assert widget.isVisible(), f"button {name} is not visible"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
 @pytest.fixture(scope="session")
 def xvfb_display():
     """A real X server for what needs a window (video output, screenshots)."""

@@ -8,14 +8,6 @@ from kiosk_app.storage.session_store import SessionStore
 
 
 @pytest.fixture
-def store(kiosk_paths):
-    s, problem = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
-    assert problem is None
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def sessions(store, kiosk_paths, qtbot):
     return SessionManager(store, kiosk_paths, "kiosk-test")
 

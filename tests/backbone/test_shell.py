@@ -2,22 +2,16 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication
 
 from kiosk_app.admin.pin import ADMIN_PIN_SETTING, hash_pin
 from kiosk_app.shell.theme import Metrics
 from kiosk_app.shell.widgets import Screen
 from kiosk_app.shell.window import is_escape_key, staff_corner_tapped
 from kiosk_app.strings import common as T
+from tests.conftest import click
 
 K, M = Qt.Key, Qt.KeyboardModifier
-
-
-def click(qtbot, root, name):
-    widget = root.findChild(QPushButton, name)
-    assert widget is not None, f"no button {name}"
-    assert widget.isVisible(), f"button {name} is not visible"
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def db_session(kiosk, sid):

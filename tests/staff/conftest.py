@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from kiosk_app.storage.session_store import SessionStore
-
 
 def add_session(db, sid: str, started_at: str, **fields) -> None:
     row = {"id": sid, "kiosk_id": "kiosk-01", "started_at": started_at, "start_kind": "resident",
@@ -43,14 +41,6 @@ DATASET = [
     ("s10", "2026-11-30T16:30:00.000+00:00", dict(outcome="filed_alone", procedure_code="B", duration_s=400,
                                                   submitted=1)),
 ]
-
-
-@pytest.fixture
-def store(kiosk_paths):
-    s, problem = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
-    assert problem is None
-    yield s
-    s.close()
 
 
 @pytest.fixture

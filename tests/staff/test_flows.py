@@ -1,19 +1,12 @@
 """Every way a session can end, driven through the real screens."""
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from kiosk_app.admin.pin import hash_pin
 from kiosk_app.storage.staff_store import StaffStore
 from kiosk_app.strings import staff as T
-
-
-def click(qtbot, root, name):
-    widget = root.findChild(QPushButton, name)
-    assert widget is not None, f"no button {name}"
-    assert widget.isVisible(), f"button {name} is not visible"
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+from tests.conftest import click
 
 
 def row(kiosk, sid):
