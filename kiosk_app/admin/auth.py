@@ -33,11 +33,18 @@ class PinCheck:
     name: str = ""
 
 
+# Wrong PINs and the time of the last one survive a restart: pulling the plug does not reopen
+# the lock. Wall-clock seconds, since a monotonic clock starts again with the process.
+FAILURES_SETTING = "staff_pin_failures"
+LAST_FAILURE_SETTING = "staff_pin_last_failure"
+
+
 def lockout_left(failures: int, last_failure: float, now: float, limit: int, lockout_s: float) -> float:
-    """Seconds the login stays locked (0 when it is open)."""
+    """Seconds the login stays locked (0 when it is open). A clock set back never makes the lock
+    longer than `lockout_s`."""
     if failures < limit:
         return 0.0
-    return max(0.0, lockout_s - (now - last_failure))
+    return min(lockout_s, max(0.0, lockout_s - (now - last_failure)))
 
 
 def matching_account(pin: str, accounts: list[StaffAccount]) -> StaffAccount | None:
@@ -50,14 +57,30 @@ def matching_account(pin: str, accounts: list[StaffAccount]) -> StaffAccount | N
 
 class StaffAuth:
     def __init__(self, store: "SessionStore", failed_limit: int, lockout_s: float,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.time):
         self._store = store
         self.accounts = StaffStore(store)
         self._limit, self._lockout_s = failed_limit, lockout_s
         self._clock = clock
         self._failures = 0
         self._last_failure = 0.0
+        self._loaded = False  # the database opens after the home screen: read the count then
         self.signed_in: PinCheck | None = None  # who entered the last right PIN
+
+    def _load_failures(self) -> None:
+        if self._loaded or not self._store.available:
+            return
+        self._loaded = True
+        try:
+            self._failures = int(self._store.get_setting(FAILURES_SETTING) or 0)
+            self._last_failure = float(self._store.get_setting(LAST_FAILURE_SETTING) or 0.0)
+        except ValueError:  # a hand-edited value: start counting again
+            self._failures, self._last_failure = 0, 0.0
+
+    def _set_failures(self, failures: int, last_failure: float) -> None:
+        self._failures, self._last_failure = failures, last_failure
+        self._store.set_setting(FAILURES_SETTING, str(failures))
+        self._store.set_setting(LAST_FAILURE_SETTING, repr(last_failure))
 
     def _candidates(self) -> list[StaffAccount]:
         accounts = self.accounts.accounts()
@@ -70,9 +93,10 @@ class StaffAuth:
         return bool(self._candidates())
 
     def locked_for(self) -> float:
+        self._load_failures()
         left = lockout_left(self._failures, self._last_failure, self._clock(), self._limit, self._lockout_s)
         if left == 0.0 and self._failures >= self._limit:
-            self._failures = 0
+            self._set_failures(0, 0.0)
         return left
 
     def _log(self, event: str, level: int = logging.INFO, **fields) -> None:
@@ -89,13 +113,13 @@ class StaffAuth:
             return PinCheck(False, locked_for_s=locked)
         account = matching_account(pin, candidates)
         if account is not None:
-            self._failures = 0
+            if self._failures:
+                self._set_failures(0, 0.0)
             staff_id = account.id or None
             self.signed_in = PinCheck(True, role=account.role, staff_id=staff_id, name=account.name)
             self._log("staff.login", role=account.role, staff_id=staff_id)
             return self.signed_in
-        self._failures += 1
-        self._last_failure = self._clock()
+        self._set_failures(self._failures + 1, self._clock())
         self._log("staff.login_failed", logging.WARNING, failures=self._failures)
         return PinCheck(False, attempts_left=max(0, self._limit - self._failures),
                         locked_for_s=self.locked_for())

@@ -45,6 +45,30 @@ def test_auth_locks_after_limit_and_reopens_after_lockout(kiosk_paths):
     assert auth.check("2468").ok
 
 
+def test_the_lockout_survives_a_restart(kiosk_paths):
+    store, _ = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
+    store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
+    now = [1_000.0]
+    auth = StaffAuth(store, failed_limit=3, lockout_s=60, clock=lambda: now[0])
+    for _ in range(3):
+        auth.check("1111")
+    store.close()
+
+    # The plug pulled: a new process, a new store and a new StaffAuth on the same file.
+    now[0] += 10
+    reopened, _ = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
+    again = StaffAuth(reopened, failed_limit=3, lockout_s=60, clock=lambda: now[0])
+    result = again.check("2468")
+    assert not result.ok and result.locked_for_s == 50
+    now[0] += 51
+    assert again.check("2468").ok
+    reopened.close()
+
+
+def test_a_clock_set_back_never_lengthens_the_lockout():
+    assert lockout_left(5, 10_000, 100, 5, 300) == 300
+
+
 def test_set_admin_pin_then_check_passes(kiosk_paths, capsys, monkeypatch):
     import io
     monkeypatch.setattr(sys, "stdin", io.StringIO("97531\n"))

@@ -4,12 +4,13 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.conftest import wait_until
+from tests.conftest import ROOT, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -93,6 +94,36 @@ def test_five_taps_in_the_corner_open_the_staff_pin(start_kiosk, xvfb_display):
     for _ in range(5):
         touch(xvfb_display, (20, 20))
     kiosk.wait_event("ui.screen", screen="staff_pin")
+
+
+def test_wrong_pins_keep_the_staff_entry_locked_after_a_kill(start_kiosk, xvfb_display, tmp_path):
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, "-m", "kiosk_app.admin.cli", "set-admin-pin", "--pin-stdin",
+                    "--data-dir", str(data)], input="2468\n", text=True, check=True, cwd=ROOT,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
+
+    def enter_pin(kiosk, pin):
+        xdo(xvfb_display, "key", "ctrl+alt+shift+a")
+        kiosk.wait_event("ui.screen", screen="staff_pin")
+        xdo(xvfb_display, "type", pin)
+        xdo(xvfb_display, "key", "Return")
+
+    first = start_kiosk("--data-dir", str(data), "--windowed", display=xvfb_display)
+    first.wait_event("app.recovered")
+    xdo(xvfb_display, "key", "ctrl+alt+shift+a")
+    first.wait_event("ui.screen", screen="staff_pin")
+    for n in range(1, 6):
+        xdo(xvfb_display, "type", "1111")
+        xdo(xvfb_display, "key", "Return")
+        first.wait_event("staff.login_failed", failures=n)
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait()
+
+    second = start_kiosk("--data-dir", str(data), "--windowed", display=xvfb_display)
+    second.wait_event("app.recovered")
+    enter_pin(second, "2468")
+    second.wait_event("staff.login_locked")
+    assert not any(e["event"] == "staff.login" for e in second.events())
 
 
 def test_a_session_cut_by_a_crash_is_closed_as_interrupted(start_kiosk, tmp_path):
