@@ -4,6 +4,7 @@ and a way to run the kiosk as a subprocess and wait on its JSON event log."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -26,6 +27,30 @@ def pytest_configure(config):
     from kiosk_app.app import prepare_qt
 
     prepare_qt()  # before pytest-qt makes the QApplication
+
+
+# ---------------------------------------------------------------- unexpected warnings fail
+
+def _log_name(record: logging.LogRecord) -> str:
+    return getattr(record, "event", None) or record.getMessage()
+
+
+def expected(name: str, allowed: tuple[str, ...]) -> bool:
+    """Whether a warning or error (an event name or a log message) is one the test asked for."""
+    return any(name == a or name.startswith(a) for a in allowed)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unexpected_log(request, caplog):
+    """Every warning or error the kiosk logs in-process fails the test unless the test names it
+    with @pytest.mark.allow_log("event.name", ...) (a prefix such as "scan." allows a family)."""
+    yield
+    marker = request.node.get_closest_marker("allow_log")
+    allowed = tuple(marker.args) if marker else ()
+    found = [f"{r.levelname} {r.name}: {_log_name(r)}" for r in caplog.get_records("call") + caplog.get_records("setup")
+             if r.levelno >= logging.WARNING and r.name.startswith("kiosk") and not expected(_log_name(r), allowed)]
+    if found:
+        pytest.fail("unexpected warnings or errors in the kiosk's log:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.fixture
@@ -94,6 +119,12 @@ class KioskProcess:
     log_file: Path
     stderr_file: Path
     env: dict = field(default_factory=dict)
+    allowed: tuple[str, ...] = ()  # error events the test expects (see fail_on_unexpected_log)
+
+    def unexpected_errors(self) -> list[dict]:
+        return [e for e in self.events()
+                if e.get("level") in ("error", "critical") and not expected(e["event"] if e["event"] != "log"
+                                                                            else e.get("message", ""), self.allowed)]
 
     def events(self) -> list[dict]:
         if not self.log_file.exists():
@@ -124,9 +155,12 @@ class KioskProcess:
 
 
 @pytest.fixture
-def start_kiosk(tmp_path):
-    """Start `python -m kiosk_app ARGS` with a JSON log; stops it at the end of the test."""
+def start_kiosk(tmp_path, request):
+    """Start `python -m kiosk_app ARGS` with a JSON log; stops it at the end of the test, and fails
+    the test on an error line in its log that the test did not name with @pytest.mark.allow_log."""
     started: list[KioskProcess] = []
+    marker = request.node.get_closest_marker("allow_log")
+    allowed = tuple(marker.args) if marker else ()
 
     def start(*args: str, display: str | None = None, env: dict | None = None) -> KioskProcess:
         n = len(started)
@@ -139,10 +173,15 @@ def start_kiosk(tmp_path):
         proc = subprocess.Popen(
             [sys.executable, "-m", "kiosk_app", "--log-json", str(log_file), *args],
             cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=open(stderr_file, "wb"))
-        kp = KioskProcess(proc, log_file, stderr_file, full_env)
+        kp = KioskProcess(proc, log_file, stderr_file, full_env, allowed)
         started.append(kp)
         return kp
 
     yield start
+    errors = []
     for kp in started:
         kp.stop()
+        errors += kp.unexpected_errors()
+    if errors:
+        pytest.fail("the kiosk logged errors:\n" + "\n".join(json.dumps(e, ensure_ascii=False) for e in errors),
+                    pytrace=False)

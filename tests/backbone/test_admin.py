@@ -31,6 +31,7 @@ def test_lockout_window():
     assert lockout_left(5, 100, 401, 5, 300) == 0
 
 
+@pytest.mark.allow_log("staff.login_")
 def test_auth_locks_after_limit_and_reopens_after_lockout(kiosk_paths):
     store, _ = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
     store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
@@ -45,6 +46,7 @@ def test_auth_locks_after_limit_and_reopens_after_lockout(kiosk_paths):
     assert auth.check("2468").ok
 
 
+@pytest.mark.allow_log("staff.login_")
 def test_the_lockout_survives_a_restart(kiosk_paths):
     store, _ = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
     store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))

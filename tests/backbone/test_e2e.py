@@ -144,6 +144,7 @@ def test_a_session_cut_by_a_crash_is_closed_as_interrupted(start_kiosk, tmp_path
     assert not folder.exists()
 
 
+@pytest.mark.allow_log("app.config_error")
 def test_a_broken_config_stops_start_up_with_one_clear_message(start_kiosk, tmp_path):
     bad = tmp_path / "kiosk.toml"
     bad.write_text('[session]\nidle_timeout_s = "hai phút"\n', encoding="utf-8")
@@ -157,6 +158,7 @@ def test_a_broken_config_stops_start_up_with_one_clear_message(start_kiosk, tmp_
     assert "Traceback" not in stderr
 
 
+@pytest.mark.allow_log("app.data_dir_error")
 def test_an_unwritable_data_dir_is_reported_not_crashed(start_kiosk, tmp_path):
     blocker = tmp_path / "file-not-dir"
     blocker.write_text("x")
@@ -166,6 +168,7 @@ def test_an_unwritable_data_dir_is_reported_not_crashed(start_kiosk, tmp_path):
     assert "Traceback" not in kiosk.stderr_file.read_text()
 
 
+@pytest.mark.allow_log("storage.corrupt", "storage.problem")
 def test_a_corrupt_database_is_set_aside_and_the_kiosk_still_starts(start_kiosk, tmp_path):
     data = tmp_path / "data"
     data.mkdir()

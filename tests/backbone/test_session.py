@@ -26,6 +26,7 @@ def test_start_opens_a_row_a_folder_and_an_event(sessions, store, qtbot):
     assert rows(store, "SELECT event FROM events WHERE session_id = ?", s.id) == [("session.started",)]
 
 
+@pytest.mark.allow_log("wipe step broken failed")
 def test_end_runs_every_wipe_step_in_order_then_removes_the_folder(sessions, store, qtbot):
     ran = []
     sessions.add_wipe_step("first", lambda s: ran.append(("first", s.id)))

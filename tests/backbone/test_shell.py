@@ -146,6 +146,7 @@ def test_staff_entry_without_admin_pin_says_so(make_kiosk, qtbot):
     assert kiosk.nav.current == "home"
 
 
+@pytest.mark.allow_log("staff.login_failed")
 def test_staff_pin_opens_the_staff_menu_which_can_end_the_session(make_kiosk, qtbot):
     kiosk = make_kiosk(start_screen="menu")
     kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
@@ -187,6 +188,7 @@ def test_staff_exit_allows_the_window_to_close(make_kiosk, qtbot):
     assert kiosk.window.close() is True
 
 
+@pytest.mark.allow_log("staff.login_")
 def test_wrong_pins_lock_the_staff_login(make_kiosk, qtbot):
     kiosk = make_kiosk()
     kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))

@@ -61,6 +61,7 @@ def test_failed_migration_rolls_back_and_keeps_the_version(kiosk_paths):
     assert "half" not in db.table_names()
 
 
+@pytest.mark.allow_log("storage.corrupt")
 def test_corrupt_database_is_moved_aside_and_a_new_one_started(kiosk_paths):
     kiosk_paths.db_file.write_bytes(b"this is not sqlite at all" * 400)
     opened = open_database(kiosk_paths.db_file, kiosk_paths.backups_dir)
@@ -70,6 +71,7 @@ def test_corrupt_database_is_moved_aside_and_a_new_one_started(kiosk_paths):
     assert schema_version(opened.db) == SCHEMA_VERSION
 
 
+@pytest.mark.allow_log("storage.unavailable")
 def test_database_from_a_newer_kiosk_is_left_alone(kiosk_paths):
     db = connect(kiosk_paths.db_file)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
@@ -79,6 +81,7 @@ def test_database_from_a_newer_kiosk_is_left_alone(kiosk_paths):
     assert kiosk_paths.db_file.exists()
 
 
+@pytest.mark.allow_log("storage.write_failed")
 def test_events_are_kept_while_the_database_is_locked_and_written_later(kiosk_paths, monkeypatch):
     import kiosk_app.storage.database as database
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
@@ -115,6 +118,7 @@ def test_store_without_database_queues_and_reconnects(kiosk_paths):
     assert store._db["sessions"].get("s1")["mode"] == "self"
 
 
+@pytest.mark.allow_log("storage.dropped", "storage.write_failed")
 def test_pending_writes_are_capped_and_the_loss_counted(kiosk_paths, monkeypatch):
     import kiosk_app.storage.session_store as ss
     monkeypatch.setattr(ss, "MAX_PENDING", 3)

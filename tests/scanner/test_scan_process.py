@@ -102,6 +102,7 @@ def _signal_mid_scan(proc, tmp_path, signum) -> tuple[int, list]:
     (signal.SIGSTOP, Fault.HUNG),  # the driver stops answering, like a wedged USB read
     (signal.SIGKILL, Fault.CRASHED),  # the driver takes the process down
 ])
+@pytest.mark.allow_log("scan.process_")
 def test_hung_or_dead_scan_process_is_replaced(scan_process, tmp_path, signum, fault):
     scan_process.hang_timeout = 1.0
     old_pid, events = _signal_mid_scan(scan_process, tmp_path, signum)
@@ -143,6 +144,7 @@ def test_disk_full_while_scanning_keeps_earlier_pages(scan_process, tiny_disk):
     assert not list(tiny_disk.glob("*.part"))
 
 
+@pytest.mark.allow_log("scanner backend unavailable")
 def test_a_backend_that_cannot_load_makes_the_scanner_unavailable(tmp_path):
     proc = ScanProcess(env=sane_env(), backend="wia")  # no WIA here, like a missing libsane
     try:

@@ -32,6 +32,7 @@ def test_migration_carries_the_admin_pin_over_as_an_administrator(kiosk_paths):
     store.close()
 
 
+@pytest.mark.allow_log("staff.login_failed")
 def test_each_account_signs_in_with_its_own_pin_and_role(store):
     accounts = StaffStore(store)
     an = accounts.add("Nguyễn Văn An", "officer", hash_pin("1111"))
@@ -47,6 +48,7 @@ def test_each_account_signs_in_with_its_own_pin_and_role(store):
     assert accounts.get(an).active is False
 
 
+@pytest.mark.allow_log("staff.login_")
 def test_wrong_pins_lock_every_account_and_are_logged(store):
     StaffStore(store).add("An", "officer", hash_pin("1111"))
     now = [0.0]
@@ -62,6 +64,7 @@ def test_wrong_pins_lock_every_account_and_are_logged(store):
     assert "9999" not in str(list(store.database.execute("SELECT data FROM events")))
 
 
+@pytest.mark.allow_log("staff.login_failed")
 def test_legacy_pin_works_only_until_accounts_exist(store):
     store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
     auth = StaffAuth(store, 5, 60)
@@ -73,6 +76,7 @@ def test_legacy_pin_works_only_until_accounts_exist(store):
     assert not auth.pin_is_set()  # removing every account does not bring the old PIN back
 
 
+@pytest.mark.allow_log("staff.login_failed")
 def test_cli_staff_add_list_set_pin_remove(kiosk_paths, monkeypatch, capsys):
     d = kiosk_paths.data_dir
     assert cli(monkeypatch, d, "set-admin-pin", "--pin-stdin", stdin="2468\n") == 0

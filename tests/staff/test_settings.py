@@ -55,6 +55,7 @@ def test_bad_values_are_refused_and_the_file_is_untouched(tmp_path, field, value
     assert [p.name for p in tmp_path.iterdir()] == ["kiosk.toml"]
 
 
+@pytest.mark.allow_log("settings.refused")
 def test_the_settings_screen_saves_and_applies(make_kiosk, qtbot, tmp_path, monkeypatch):
     target = tmp_path / "conf" / "kiosk.toml"
     monkeypatch.setattr("kiosk_app.paths.default_config_file", lambda: target)

@@ -88,6 +88,7 @@ def test_sends_everything_in_batches_once(dataset, upstream):
     assert (again.sent, again.batches) == (0, 0) and len(upstream.requests) == 3  # never twice
 
 
+@pytest.mark.allow_log("sync.failed")
 def test_retries_with_back_off_then_succeeds(dataset, upstream):
     upstream.script = ["down", "garbage"]
     pauses = []
@@ -96,6 +97,7 @@ def test_retries_with_back_off_then_succeeds(dataset, upstream):
     assert len(upstream.requests) == 3
 
 
+@pytest.mark.allow_log("sync.failed")
 def test_a_lost_answer_is_sent_again_and_the_server_keeps_one_copy(dataset, upstream):
     upstream.script = ["lost"]
     result = sync_now(dataset, cfg(upstream.url, batch_size=50), "k1", sleep=lambda s: None, attempts=2)
@@ -104,6 +106,7 @@ def test_a_lost_answer_is_sent_again_and_the_server_keeps_one_copy(dataset, upst
     assert sent_ids[0] == sent_ids[1] and len(upstream.received) == len(ENDED)
 
 
+@pytest.mark.allow_log("sync.failed")
 def test_a_server_that_stays_down_leaves_everything_pending(dataset, upstream):
     upstream.script = ["down"] * 10
     result = sync_now(dataset, cfg(upstream.url), "k1", sleep=lambda s: None, attempts=3)
@@ -111,12 +114,14 @@ def test_a_server_that_stays_down_leaves_everything_pending(dataset, upstream):
     assert dataset.database.execute("SELECT count(*) FROM sync_sent").fetchone()[0] == 0
 
 
+@pytest.mark.allow_log("sync.failed")
 def test_a_slow_server_times_out(dataset, upstream):
     upstream.script = ["slow"]
     result = sync_now(dataset, cfg(upstream.url), "k1", sleep=lambda s: None, attempts=1)
     assert result.sent == 0 and result.left == len(ENDED)
 
 
+@pytest.mark.allow_log("sync.failed")
 def test_nothing_listens(dataset):
     result = sync_now(dataset, cfg("http://127.0.0.1:9/phien"), "k1", sleep=lambda s: None, attempts=2)
     assert result.left == len(ENDED)

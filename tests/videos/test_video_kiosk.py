@@ -87,6 +87,7 @@ def test_the_portal_opens_the_step_for_its_page(make_kiosk, qtbot, media_dir):
     assert opened == ("video.opened", {"guide": "mau", "step": 1, "steps": 3, "via": "portal"})
 
 
+@pytest.mark.allow_log("video.library_error", "video.unknown_guide")
 def test_a_broken_library_leaves_the_kiosk_working(make_kiosk, qtbot, tmp_path):
     kiosk = make_kiosk(str(tmp_path / "missing.toml"))
     qtbot.mouseClick(kiosk.window.findChild(QPushButton, "menu_guides"), Qt.MouseButton.LeftButton)

@@ -118,6 +118,7 @@ def test_closing_early_records_how_far_the_resident_watched(qtbot, player, event
 
 @pytest.mark.parametrize("name, error", [("nothing.mp4", PlayerError.MISSING), ("corrupt.mp4", PlayerError.CORRUPT),
                                          (".", PlayerError.MISSING)])
+@pytest.mark.allow_log("video")
 def test_broken_files_report_an_error(qtbot, player, media_dir, name, error):
     with qtbot.waitSignal(player.error, timeout=WAIT_MS) as failed:
         player.load(media_dir / name)
@@ -126,6 +127,7 @@ def test_broken_files_report_an_error(qtbot, player, media_dir, name, error):
     assert not player.is_playing()
 
 
+@pytest.mark.allow_log("video")
 def test_without_libvlc_the_player_says_so(qtbot, monkeypatch, media_dir):
     monkeypatch.setattr(vlc_player, "_load_vlc", lambda: None)
     player = VlcPlayer(VLC_TEST_ARGS)

@@ -91,6 +91,7 @@ def test_end_of_guide_offers_to_start_again(qtbot, screen, media_dir):
                     timeout=WAIT_MS)
 
 
+@pytest.mark.allow_log("video")
 def test_a_corrupt_video_shows_a_message_and_the_way_back(qtbot, screen, library_dir):
     manifest = library_dir / "manifest.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("pattern.mp4", "corrupt.mp4"), encoding="utf-8")
@@ -104,6 +105,7 @@ def test_a_corrupt_video_shows_a_message_and_the_way_back(qtbot, screen, library
     assert screen.events[-1][0] == "video.closed"
 
 
+@pytest.mark.allow_log("video")
 def test_a_missing_video_then_a_good_one(qtbot, screen, library_dir):
     (library_dir / "pattern.mp4").unlink()
     library = load_library(library_dir / "manifest.toml")
@@ -116,6 +118,7 @@ def test_a_missing_video_then_a_good_one(qtbot, screen, library_dir):
     assert screen.subtitles_button.text() == T.NO_SUBTITLES and not screen.subtitles_button.isEnabled()
 
 
+@pytest.mark.allow_log("video")
 def test_without_libvlc_the_resident_is_told(qtbot, monkeypatch, media_dir):
     monkeypatch.setattr(vlc_player, "_load_vlc", lambda: None)
     player = VlcPlayer(VLC_TEST_ARGS)
