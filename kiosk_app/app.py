@@ -207,6 +207,8 @@ class Kiosk:
         idle.expired.connect(self._on_idle_expired)
         self.idle_overlay.continued.connect(idle.poke)
         self.window.staff_requested.connect(self._open_staff)
+        # Staff text fields get the on-screen keyboard (the PIN has its own pad).
+        self.window.keyboard_dock.serves = lambda _field: nav.current in STAFF_SCREENS and nav.current != "staff_pin"
         self.staff_pin.accepted.connect(self._staff_accepted)
         self.staff_pin.cancelled.connect(self._leave_staff)
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from kiosk_app.logs import log_event
 from kiosk_app.portal.dialogs import KioskDialogs, picker_chooser, view_file
-from kiosk_app.portal.keyboard import OnScreenKeyboard
 from kiosk_app.portal.options import PortalOptions, as_real_portal_url
 from kiosk_app.portal.page import FileChooser, KioskPage, PageDialogs
 from kiosk_app.portal.profile import SessionProfile
@@ -43,6 +42,7 @@ from kiosk_app.portal.rules import (
     session_files,
     url_may_be_submission,
 )
+from kiosk_app.shell.keyboard import OnScreenKeyboard
 from kiosk_app.shell.widgets import Screen
 from kiosk_app.strings import portal as text
 
@@ -87,11 +87,6 @@ STYLE = """
 #portalMessageBody { font-size: 28px; color: #1a1a1a; }
 #portalMessageCountdown { font-size: 28px; font-weight: bold; color: #0d3b66; }
 #portalMessage #portalMessageSecondary { background: #555555; }
-#onScreenKeyboard { background: #263238; }
-#onScreenKeyboard QPushButton { font-size: 26px; font-weight: bold; color: #000000; background: #ffffff;
-    border-radius: 8px; }
-#onScreenKeyboard QPushButton:pressed { background: #ffd400; }
-#onScreenKeyboard QPushButton[objectName^="key-mark"] { background: #fff3c4; }
 """
 
 
@@ -255,8 +250,8 @@ class PortalScreen(Screen):
             page.setMinimumSize(1, 1)  # room for the keyboard on small screens
         root.addWidget(self.stack, 1)
         # Below the page, never over it: the page shrinks and the field is scrolled into sight.
+        # Its height comes from the screen's (OnScreenKeyboard.sizeHint).
         self.keyboard = OnScreenKeyboard(lambda: self.view.focusProxy() if self.view is not None else None)
-        self.keyboard.setFixedHeight(400)
         self.keyboard.hide()
         root.addWidget(self.keyboard)
 
@@ -282,6 +277,7 @@ class PortalScreen(Screen):
     # session lifecycle -----------------------------------------------------------------------
     def entered(self) -> None:
         """Shown from the menu: a fresh portal for a new session, the same page within one."""
+        self._show_keyboard(False)
         session = self.sessions.current
         if session is not None and session is not self.session:
             self.start_session(session)
@@ -319,6 +315,9 @@ class PortalScreen(Screen):
         self.page.urlChanged.connect(self._url_changed)
         self.page.renderProcessTerminated.connect(self._renderer_gone)
         self.page.text_focus.connect(self._show_keyboard)
+        # A new page (or a new address in the same page) has no field being typed in yet.
+        self.page.loadStarted.connect(lambda: self._show_keyboard(False))
+        self.page.urlChanged.connect(lambda _url: self._show_keyboard(False))
         self.profile.blocked.connect(self._on_intercepted)
         self.stack.setCurrentWidget(self.view_holder)
         self.load(home_url or self.options.home_url)
@@ -409,6 +408,7 @@ class PortalScreen(Screen):
         if on == self.keyboard.isVisible():
             return
         self.keyboard.setVisible(on)  # the page shrinks; its resize handler keeps the field in sight
+        self.title_label.setVisible(not on)  # its line goes to the page while typing
 
     def _help(self) -> None:
         if self.page is not None:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QWindow
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk_app.logs import log_event
+from kiosk_app.shell.keyboard import KeyboardDock
 from kiosk_app.shell.widgets import Screen
 from kiosk_app.strings import common as T
 
@@ -127,10 +128,13 @@ class KioskWindow(QWidget):
         self.windowed = windowed
         self.allow_close = False
         self.stack = QStackedWidget()
+        # The screens sit in the dock, which never passes their minimum size up to the window.
+        self.keyboard_dock = KeyboardDock(self.stack)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.stack)
+        box.addWidget(self.keyboard_dock)
         self.nav = Navigator(self.stack)
+        self.nav.changed.connect(lambda _name: self.keyboard_dock.hide_keyboard())
 
     def present(self) -> None:
         present(self, self.windowed)

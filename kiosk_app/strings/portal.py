@@ -45,8 +45,3 @@ PICKER_CANCEL = "Hủy"
 PICKER_EMPTY = "Chưa có giấy tờ nào trong phiên này. Hãy về menu và chọn «Quét giấy tờ» trước."
 
 KEYBOARD = "⌨  Bàn phím"
-KEY_SHIFT = "⇧ Chữ hoa"
-KEY_BACKSPACE = "⌫ Xóa"
-KEY_SPACE = "Dấu cách"
-KEY_ENTER = "↵ Xong"
-KEY_HIDE = "Ẩn bàn phím"
