@@ -183,6 +183,11 @@ def test_staff_exit_allows_the_window_to_close(make_kiosk, qtbot):
     kiosk.staff_pin.field.setText("2468")
     click(qtbot, kiosk.window, "pinOk")
     click(qtbot, kiosk.window, "staffExit")
+    assert kiosk.staff_menu.exit_confirm.isVisible() and not kiosk.window.allow_close  # asked first
+    click(qtbot, kiosk.window, "exitConfirmNo")
+    assert kiosk.nav.current == "staff_menu" and not kiosk.window.allow_close
+    click(qtbot, kiosk.window, "staffExit")
+    click(qtbot, kiosk.window, "exitConfirmYes")
     assert kiosk.window.allow_close
     assert kiosk.window.close() is True
 
