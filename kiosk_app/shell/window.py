@@ -40,6 +40,11 @@ def is_escape_key(key: int, modifiers: Qt.KeyboardModifier) -> bool:
     return False
 
 
+def in_staff_corner(x: int, y: int) -> bool:
+    """A touch at (x, y) of the window is in the hidden staff corner."""
+    return 0 <= x < STAFF_CORNER_PX and 0 <= y < STAFF_CORNER_PX
+
+
 def staff_corner_tapped(taps: list[float], now: float) -> tuple[bool, list[float]]:
     """Record a tap in the hidden corner; True when enough taps came quickly enough."""
     recent = [t for t in taps if now - t <= STAFF_TAP_WINDOW_S] + [now]
@@ -171,7 +176,7 @@ class LockdownFilter(QObject):
         elif etype == QEvent.Type.MouseButtonPress and isinstance(obj, QWindow):
             # Seen once per press at the window, before any widget takes it.
             pos = self._window.mapFromGlobal(event.globalPosition().toPoint())
-            if 0 <= pos.x() < STAFF_CORNER_PX and 0 <= pos.y() < STAFF_CORNER_PX:
+            if in_staff_corner(pos.x(), pos.y()):
                 hit, self._taps = staff_corner_tapped(self._taps, time.monotonic())
                 if hit:
                     self._window.staff_requested.emit()

@@ -241,3 +241,25 @@ def test_lazy_screens_are_built_on_first_visit_only(make_kiosk):
     kiosk.nav.go("home")
     kiosk.nav.go("probe")
     assert len(built) == 1 and kiosk.nav.current == "probe"
+
+
+def session_rows(kiosk):
+    kiosk.store.flush()
+    return kiosk.store.database["sessions"].count
+
+
+def test_staff_entry_from_the_home_screen_starts_no_resident_session(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    window = kiosk.window.windowHandle()
+    for _ in range(5):  # through the window, as a finger's touches come
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20))
+    assert kiosk.nav.current == "staff_pin"
+    assert kiosk.sessions.current is None and not kiosk.home._corner_wait.isActive()
+    assert session_rows(kiosk) == 0
+    click(qtbot, kiosk.window, "pinCancel")
+    assert kiosk.nav.current == "home"
+    # A resident who touches that corner once still gets a session, a moment later.
+    with qtbot.waitSignal(kiosk.sessions.started, timeout=5000):
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20))
+        assert kiosk.sessions.current is None
+    assert kiosk.nav.current == "menu" and session_rows(kiosk) == 1
