@@ -50,6 +50,8 @@ log = logging.getLogger("kiosk.portal")
 
 # Chromium's net error for a request our interceptor blocked (net::ERR_BLOCKED_BY_CLIENT).
 ERR_BLOCKED_BY_CLIENT = -20
+# The offline panel asks the resident to tell staff from the second failure in a row (attempt 1).
+TELL_STAFF_FROM_ATTEMPT = 1
 _OFFLINE_DOMAINS = {
     QWebEngineLoadingInfo.ErrorDomain.ConnectionErrorDomain,
     QWebEngineLoadingInfo.ErrorDomain.DnsErrorDomain,
@@ -485,7 +487,8 @@ class PortalScreen(Screen):
         self._show("blocked", text.BLOCKED_TITLE, text.BLOCKED_TEXT, text.BLOCKED_BACK)
 
     def _show_offline(self) -> None:
-        self._show("offline", text.OFFLINE_TITLE, text.OFFLINE_TEXT, text.OFFLINE_RETRY_NOW, text.OFFLINE_TO_MENU)
+        body = text.OFFLINE_TEXT if self._offline_attempt < TELL_STAFF_FROM_ATTEMPT else text.OFFLINE_TEXT_AGAIN
+        self._show("offline", text.OFFLINE_TITLE, body, text.OFFLINE_RETRY_NOW, text.OFFLINE_TO_MENU)
         self._record("portal.offline", url=redact_url(self._target_url), attempt=self._offline_attempt)
         self._seconds_left = retry_delay_s(self._offline_attempt, first=self.options.retry_first_s)
         self._offline_attempt += 1
