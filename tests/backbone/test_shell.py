@@ -263,3 +263,21 @@ def test_staff_entry_from_the_home_screen_starts_no_resident_session(make_kiosk,
         QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20))
         assert kiosk.sessions.current is None
     assert kiosk.nav.current == "menu" and session_rows(kiosk) == 1
+
+
+def test_the_idle_question_hides_what_was_typed_behind_it(make_kiosk, qtbot):
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    kiosk = make_kiosk(start_screen="menu")
+    screen = Screen()
+    screen.name = "typed"
+    field = QLineEdit("079123456789")
+    field.setStyleSheet("font-size: 60px; background: white; color: black;")
+    QVBoxLayout(screen).addWidget(field)
+    kiosk.nav.add(screen)
+    kiosk.nav.go("typed")
+    kiosk.idle_overlay.open()
+    kiosk.idle_overlay.set_seconds(30)
+    with_number = kiosk.window.grab().toImage()
+    field.clear()
+    assert kiosk.window.grab().toImage() == with_number  # nothing of the page shows through
