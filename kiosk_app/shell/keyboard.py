@@ -5,6 +5,7 @@ screens and shows the keyboard under the staff fields, keeping the field being t
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable
@@ -22,8 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk_app.logs import log_event
 from kiosk_app.shell.theme import FONT_FAMILY
 from kiosk_app.strings import keyboard as text
+
+log = logging.getLogger("kiosk.shell")
 
 TONES = {"sac": "\u0301", "huyen": "\u0300", "hoi": "\u0309", "nga": "\u0303", "nang": "\u0323"}
 SHAPES = {"mu": "\u0302", "trang": "\u0306", "moc": "\u031b"}
@@ -186,6 +190,7 @@ class OnScreenKeyboard(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         self._lay_out()
+        log_event(log, "ui.keyboard", width=self.width(), height=self.height())
 
     def _lay_out(self) -> None:
         size = self._size_for(self.width())

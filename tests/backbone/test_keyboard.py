@@ -2,6 +2,8 @@
 the dock that keeps the staff field in sight, and a window that stays the screen's size."""
 
 import itertools
+import os
+import subprocess
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,7 +17,8 @@ from kiosk_app.shell.keyboard import (
     keyboard_size,
 )
 from kiosk_app.shell.widgets import Screen
-from tests.conftest import click
+from kiosk_app.strings import common as T
+from tests.conftest import click, wait_until
 
 SIZES = [(1366, 768), (1920, 1080), (1280, 1024), (1024, 600)]
 
@@ -129,3 +132,29 @@ def test_resident_screens_and_the_pin_get_no_staff_keyboard(make_kiosk, qtbot):
     kiosk.staff_pin.field.setFocus()
     qtbot.mouseClick(kiosk.staff_pin.field, Qt.MouseButton.LeftButton)
     assert kiosk.window.keyboard_dock.keyboard.isHidden()
+
+
+@pytest.mark.e2e
+def test_on_a_real_display_the_keyboard_fits_and_the_window_stays_the_screen(start_kiosk, xvfb_display, tmp_path):
+    """The portal's keyboard on Xvfb (1366×768, fullscreen): it once made the window 1374 px wide
+    for good, every later screen cut and off-centre."""
+    from tests.backbone.test_e2e import screenshot, touch, xdo
+
+    def window_size():
+        out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", T.APP_TITLE, "getwindowgeometry"],
+                             env=dict(os.environ, DISPLAY=xvfb_display), capture_output=True, text=True).stdout
+        return out.split("Geometry:")[-1].split()[0] if "Geometry:" in out else ""
+
+    kiosk = start_kiosk("--temp-data-dir", "--start-screen", "portal", "--practice", "on", display=xvfb_display)
+    kiosk.wait_event("portal.page")
+    wait_until(lambda: window_size() == "1366x768", what="the kiosk window")
+    touch(xvfb_display, (500, 476))  # the practice portal's search field
+    shown = kiosk.wait_event("ui.keyboard")
+    assert shown["width"] == 1366 and shown["height"] <= 768 * 0.6
+    # The keyboard's bottom row is on screen, whole: its dark frame shows under the last keys.
+    wait_until(lambda: screenshot(xvfb_display, tmp_path / "keyboard.png").getpixel((4, 766)) == (38, 50, 56),
+               what="the keyboard painted at the bottom of the screen")
+    assert window_size() == "1366x768"
+    touch(xvfb_display, (1280, 54))  # "Về menu"
+    kiosk.wait_event("ui.screen", screen="menu")
+    assert window_size() == "1366x768"
