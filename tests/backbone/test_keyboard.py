@@ -126,7 +126,7 @@ def test_window_stays_the_screen_size_and_the_field_stays_above_the_keyboard(mak
     assert kiosk.window.size() == screen.size()
 
 
-def test_resident_screens_and_the_pin_get_no_staff_keyboard(make_kiosk, qtbot):
+def test_the_pin_pad_gets_no_second_keyboard(make_kiosk, qtbot):
     kiosk = make_kiosk()
     kiosk.nav.go("staff_pin")
     kiosk.staff_pin.field.setFocus()
