@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTextEdit,
     QWidget,
@@ -372,6 +373,16 @@ class KeyboardDock(QWidget):
         field = self._target()
         offset = 0
         if field is not None and self.content.isAncestorOf(field):
+            self._scroll_to(field)
             top = field.mapTo(self.content, field.rect().topLeft()).y()
             offset = content_offset(top, top + field.height(), needed, room)
         self.content.move(0, -offset)
+
+    @staticmethod
+    def _scroll_to(field: QWidget) -> None:
+        """A field in a scrolled list (a long form): scrolled into the part that shows."""
+        parent = field.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea) and parent.widget() is not None and parent.widget().isAncestorOf(field):
+                parent.ensureWidgetVisible(field, 16, 16)
+            parent = parent.parentWidget()

@@ -158,3 +158,35 @@ def test_on_a_real_display_the_keyboard_fits_and_the_window_stays_the_screen(sta
     touch(xvfb_display, (1280, 54))  # "Về menu"
     kiosk.wait_event("ui.screen", screen="menu")
     assert window_size() == "1366x768"
+
+
+class ScrolledForm(Screen):
+    """A long form in a scroll area, as staff settings may be: its last field at the bottom."""
+
+    name = "staff_settings"
+
+    def __init__(self):
+        super().__init__()
+        from PySide6.QtWidgets import QScrollArea
+
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        form = QWidget()
+        box = QVBoxLayout(form)
+        for i in range(30):
+            box.addWidget(QLineEdit(f"dòng {i}"))
+        self.field = QLineEdit()
+        box.addWidget(self.field)
+        area.setWidget(form)
+        QVBoxLayout(self).addWidget(area)
+
+
+def test_a_field_in_a_scrolled_form_is_scrolled_above_the_keyboard(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    form = ScrolledForm()
+    kiosk.nav.add(form)
+    kiosk.nav.go("staff_settings")
+    dock = kiosk.window.keyboard_dock
+    dock.show_for(form.field)
+    top = form.field.mapTo(kiosk.window, form.field.rect().topLeft()).y()
+    assert 0 <= top and top + form.field.height() <= dock.keyboard.y()
