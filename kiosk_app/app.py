@@ -38,6 +38,7 @@ log = logging.getLogger("kiosk.app")
 
 RESIDENT_SCREENS = ("guides", "scan", "portal")
 START_SCREENS = ("home", "menu") + RESIDENT_SCREENS
+OWN_KEYS_SCREENS = ("scan", "staff_pin")  # the scan screen's name keys, the PIN pad
 STAFF_SCREENS = ("staff_pin", "staff_menu", "staff_guided", "staff_outcome", "staff_stats", "staff_settings")
 FLUSH_INTERVAL_MS = 15_000
 
@@ -207,6 +208,8 @@ class Kiosk:
         idle.expired.connect(self._on_idle_expired)
         self.idle_overlay.continued.connect(idle.poke)
         self.window.staff_requested.connect(self._open_staff)
+        # Text fields get the on-screen keyboard, except on screens with keys of their own.
+        self.window.keyboard_dock.serves = lambda _field: nav.current not in OWN_KEYS_SCREENS
         self.staff_pin.accepted.connect(self._staff_accepted)
         self.staff_pin.cancelled.connect(self._leave_staff)
 

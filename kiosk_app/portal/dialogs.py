@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk_app.shell.keyboard import OnScreenKeyboard
 from kiosk_app.strings import portal as text
 
 THUMB = QSize(220, 300)
@@ -47,6 +48,11 @@ class _Message(QDialog):
             self.edit = QLineEdit(default)
             self.edit.setMinimumHeight(60)
             layout.addWidget(self.edit)
+            # The answer is typed by touch too: the kiosk's keyboard under the field, wide enough.
+            self.keyboard = OnScreenKeyboard(lambda: self.edit)
+            self.keyboard.hide_requested.connect(self.keyboard.hide)
+            layout.addWidget(self.keyboard)
+            self.setMinimumWidth(int(self.screen().availableGeometry().width() * 0.9))
         row = QHBoxLayout()
         self.ok = _button(text.DIALOG_OK, "portalDialogOk")
         self.ok.clicked.connect(self.accept)

@@ -6,8 +6,13 @@ import os
 from typing import MutableMapping
 
 # --disable-pinch: a resident's two fingers must not zoom the page into an unreadable corner
-# (the kiosk has its own zoom level). No translate bar, no autofill server.
-CHROMIUM_FLAGS = ("--disable-pinch", "--disable-features=TranslateUI,AutofillServerCommunication")
+# (the kiosk has its own zoom level). No translate bar, no autofill server. --lang=vi: Chromium's
+# own controls in Vietnamese (QtWebEngine ships vi.pak) and day-first dates in <input type=date>.
+UI_LANGUAGE = "vi"
+CHROMIUM_FLAGS = ("--disable-pinch", "--disable-features=TranslateUI,AutofillServerCommunication",
+                  f"--lang={UI_LANGUAGE}")
+# What the portal is told the resident reads (the profile's Accept-Language).
+ACCEPT_LANGUAGE = "vi-VN,vi;q=0.9"
 
 
 def prepare_webengine_process(environ: MutableMapping[str, str] = os.environ) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 
+from kiosk_app.portal.engine import ACCEPT_LANGUAGE
 from kiosk_app.portal.rules import PortalRules, navigation_decision, redact_url, subresource_decision
 
 log = logging.getLogger("kiosk.portal")
@@ -75,7 +76,7 @@ class SessionProfile(QObject):
 
     blocked = Signal(str, str, str)  # kind, url, reason
 
-    def __init__(self, rules: PortalRules, zoom: float = 1.0, accept_language: str = "vi-VN,vi;q=0.9",
+    def __init__(self, rules: PortalRules, zoom: float = 1.0, accept_language: str = ACCEPT_LANGUAGE,
                  parent: QObject | None = None):
         super().__init__(parent)
         self.rules = rules

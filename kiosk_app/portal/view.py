@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from kiosk_app.logs import log_event
 from kiosk_app.portal.dialogs import KioskDialogs, picker_chooser, view_file
-from kiosk_app.portal.keyboard import OnScreenKeyboard
 from kiosk_app.portal.options import PortalOptions, as_real_portal_url
 from kiosk_app.portal.page import FileChooser, KioskPage, PageDialogs
 from kiosk_app.portal.profile import SessionProfile
@@ -43,6 +42,7 @@ from kiosk_app.portal.rules import (
     session_files,
     url_may_be_submission,
 )
+from kiosk_app.shell.keyboard import OnScreenKeyboard
 from kiosk_app.shell.widgets import Screen
 from kiosk_app.strings import portal as text
 
@@ -50,6 +50,8 @@ log = logging.getLogger("kiosk.portal")
 
 # Chromium's net error for a request our interceptor blocked (net::ERR_BLOCKED_BY_CLIENT).
 ERR_BLOCKED_BY_CLIENT = -20
+# The offline panel asks the resident to tell staff from the second failure in a row (attempt 1).
+TELL_STAFF_FROM_ATTEMPT = 1
 _OFFLINE_DOMAINS = {
     QWebEngineLoadingInfo.ErrorDomain.ConnectionErrorDomain,
     QWebEngineLoadingInfo.ErrorDomain.DnsErrorDomain,
@@ -87,11 +89,6 @@ STYLE = """
 #portalMessageBody { font-size: 28px; color: #1a1a1a; }
 #portalMessageCountdown { font-size: 28px; font-weight: bold; color: #0d3b66; }
 #portalMessage #portalMessageSecondary { background: #555555; }
-#onScreenKeyboard { background: #263238; }
-#onScreenKeyboard QPushButton { font-size: 26px; font-weight: bold; color: #000000; background: #ffffff;
-    border-radius: 8px; }
-#onScreenKeyboard QPushButton:pressed { background: #ffd400; }
-#onScreenKeyboard QPushButton[objectName^="key-mark"] { background: #fff3c4; }
 """
 
 
@@ -255,8 +252,8 @@ class PortalScreen(Screen):
             page.setMinimumSize(1, 1)  # room for the keyboard on small screens
         root.addWidget(self.stack, 1)
         # Below the page, never over it: the page shrinks and the field is scrolled into sight.
+        # Its height comes from the screen's (OnScreenKeyboard.sizeHint).
         self.keyboard = OnScreenKeyboard(lambda: self.view.focusProxy() if self.view is not None else None)
-        self.keyboard.setFixedHeight(400)
         self.keyboard.hide()
         root.addWidget(self.keyboard)
 
@@ -282,6 +279,7 @@ class PortalScreen(Screen):
     # session lifecycle -----------------------------------------------------------------------
     def entered(self) -> None:
         """Shown from the menu: a fresh portal for a new session, the same page within one."""
+        self._show_keyboard(False)
         session = self.sessions.current
         if session is not None and session is not self.session:
             self.start_session(session)
@@ -319,6 +317,9 @@ class PortalScreen(Screen):
         self.page.urlChanged.connect(self._url_changed)
         self.page.renderProcessTerminated.connect(self._renderer_gone)
         self.page.text_focus.connect(self._show_keyboard)
+        # A new page (or a new address in the same page) has no field being typed in yet.
+        self.page.loadStarted.connect(lambda: self._show_keyboard(False))
+        self.page.urlChanged.connect(lambda _url: self._show_keyboard(False))
         self.profile.blocked.connect(self._on_intercepted)
         self.stack.setCurrentWidget(self.view_holder)
         self.load(home_url or self.options.home_url)
@@ -409,6 +410,7 @@ class PortalScreen(Screen):
         if on == self.keyboard.isVisible():
             return
         self.keyboard.setVisible(on)  # the page shrinks; its resize handler keeps the field in sight
+        self.title_label.setVisible(not on)  # its line goes to the page while typing
 
     def _help(self) -> None:
         if self.page is not None:
@@ -485,7 +487,8 @@ class PortalScreen(Screen):
         self._show("blocked", text.BLOCKED_TITLE, text.BLOCKED_TEXT, text.BLOCKED_BACK)
 
     def _show_offline(self) -> None:
-        self._show("offline", text.OFFLINE_TITLE, text.OFFLINE_TEXT, text.OFFLINE_RETRY_NOW, text.OFFLINE_TO_MENU)
+        body = text.OFFLINE_TEXT if self._offline_attempt < TELL_STAFF_FROM_ATTEMPT else text.OFFLINE_TEXT_AGAIN
+        self._show("offline", text.OFFLINE_TITLE, body, text.OFFLINE_RETRY_NOW, text.OFFLINE_TO_MENU)
         self._record("portal.offline", url=redact_url(self._target_url), attempt=self._offline_attempt)
         self._seconds_left = retry_delay_s(self._offline_attempt, first=self.options.retry_first_s)
         self._offline_attempt += 1

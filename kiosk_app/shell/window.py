@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QWindow
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk_app.logs import log_event
+from kiosk_app.shell.keyboard import KeyboardDock
 from kiosk_app.shell.widgets import Screen
 from kiosk_app.strings import common as T
 
@@ -37,6 +38,11 @@ def is_escape_key(key: int, modifiers: Qt.KeyboardModifier) -> bool:
         if modifiers & M.ShiftModifier and key in (K.Key_I, K.Key_C, K.Key_Delete):
             return True
     return False
+
+
+def in_staff_corner(x: int, y: int) -> bool:
+    """A touch at (x, y) of the window is in the hidden staff corner."""
+    return 0 <= x < STAFF_CORNER_PX and 0 <= y < STAFF_CORNER_PX
 
 
 def staff_corner_tapped(taps: list[float], now: float) -> tuple[bool, list[float]]:
@@ -127,10 +133,13 @@ class KioskWindow(QWidget):
         self.windowed = windowed
         self.allow_close = False
         self.stack = QStackedWidget()
+        # The screens sit in the dock, which never passes their minimum size up to the window.
+        self.keyboard_dock = KeyboardDock(self.stack)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.stack)
+        box.addWidget(self.keyboard_dock)
         self.nav = Navigator(self.stack)
+        self.nav.changed.connect(lambda _name: self.keyboard_dock.hide_keyboard())
 
     def present(self) -> None:
         present(self, self.windowed)
@@ -167,7 +176,7 @@ class LockdownFilter(QObject):
         elif etype == QEvent.Type.MouseButtonPress and isinstance(obj, QWindow):
             # Seen once per press at the window, before any widget takes it.
             pos = self._window.mapFromGlobal(event.globalPosition().toPoint())
-            if 0 <= pos.x() < STAFF_CORNER_PX and 0 <= pos.y() < STAFF_CORNER_PX:
+            if in_staff_corner(pos.x(), pos.y()):
                 hit, self._taps = staff_corner_tapped(self._taps, time.monotonic())
                 if hit:
                     self._window.staff_requested.emit()

@@ -14,6 +14,9 @@ BLOCKED_BACK = "Quay lại trang trước"
 
 OFFLINE_TITLE = "Không kết nối được Cổng Dịch vụ công"
 OFFLINE_TEXT = "Máy đang không vào được mạng hoặc cổng đang bận. Bạn không cần làm gì: máy sẽ tự thử lại."
+# From the second failure in a row: it is no longer a passing hiccup.
+OFFLINE_TEXT_AGAIN = ("Máy vẫn chưa vào được Cổng Dịch vụ công. Vui lòng báo cán bộ một cửa. "
+                      "Trong lúc chờ, bạn có thể về menu xem hướng dẫn hoặc quét giấy tờ.")
 OFFLINE_COUNTDOWN = "Tự thử lại sau {seconds} giây"
 OFFLINE_RETRY_NOW = "Thử lại ngay"
 OFFLINE_TO_MENU = "Về menu (xem hướng dẫn, quét giấy tờ)"
@@ -45,8 +48,3 @@ PICKER_CANCEL = "Hủy"
 PICKER_EMPTY = "Chưa có giấy tờ nào trong phiên này. Hãy về menu và chọn «Quét giấy tờ» trước."
 
 KEYBOARD = "⌨  Bàn phím"
-KEY_SHIFT = "⇧ Chữ hoa"
-KEY_BACKSPACE = "⌫ Xóa"
-KEY_SPACE = "Dấu cách"
-KEY_ENTER = "↵ Xong"
-KEY_HIDE = "Ẩn bàn phím"

@@ -14,6 +14,10 @@ SETTINGS = "Cài đặt kiosk"
 SESSION_RUNNING = "Đang có phiên: {mode}{procedure}."
 SESSION_NONE = "Không có phiên nào đang chạy."
 MODE_NAMES = {"self": "người dân tự làm", "guided": "có cán bộ hướng dẫn", "practice": "luyện tập"}
+EXIT_CONFIRM_TITLE = "Thoát kiosk?"
+EXIT_CONFIRM_TEXT = "Máy sẽ đóng chương trình kiosk. Người dân không dùng được máy cho đến khi mở lại."
+EXIT_CONFIRM_YES = "Thoát kiosk"
+EXIT_CONFIRM_NO = "Không thoát"
 
 # Starting a guided session
 GUIDED_TITLE = "Phiên hướng dẫn"

@@ -177,3 +177,16 @@ def test_a_corrupt_database_is_set_aside_and_the_kiosk_still_starts(start_kiosk,
     kiosk.wait_event("storage.corrupt")
     kiosk.wait_event("app.ready")
     assert list(data.glob("kiosk.db.corrupt-*"))
+
+
+def test_opening_the_staff_menu_from_home_adds_no_session(start_kiosk, xvfb_display, tmp_path):
+    data_dir = tmp_path / "data"
+    kiosk = start_kiosk("--data-dir", str(data_dir), "--windowed", display=xvfb_display)
+    kiosk.wait_event("app.ready")
+    wait_until(lambda: screenshot(xvfb_display, tmp_path / "home.png").getpixel((683, 540))
+               == (11, 79, 156), what="the home screen painted")
+    xdo(xvfb_display, "mousemove", 20, 20, "click", "--repeat", 5, "--delay", 200, 1)  # the staff corner
+    kiosk.wait_event("ui.screen", screen="staff_pin")
+    assert not [e for e in kiosk.events() if e["event"] == "session.started"]
+    assert kiosk.stop() == 0
+    assert read_db(str(data_dir), "SELECT COUNT(*) FROM sessions") == [(0,)]

@@ -184,6 +184,11 @@ def test_staff_exit_allows_the_window_to_close(make_kiosk, qtbot):
     kiosk.staff_pin.field.setText("2468")
     click(qtbot, kiosk.window, "pinOk")
     click(qtbot, kiosk.window, "staffExit")
+    assert kiosk.staff_menu.exit_confirm.isVisible() and not kiosk.window.allow_close  # asked first
+    click(qtbot, kiosk.window, "exitConfirmNo")
+    assert kiosk.nav.current == "staff_menu" and not kiosk.window.allow_close
+    click(qtbot, kiosk.window, "staffExit")
+    click(qtbot, kiosk.window, "exitConfirmYes")
     assert kiosk.window.allow_close
     assert kiosk.window.close() is True
 
@@ -238,3 +243,43 @@ def test_lazy_screens_are_built_on_first_visit_only(make_kiosk):
     kiosk.nav.go("home")
     kiosk.nav.go("probe")
     assert len(built) == 1 and kiosk.nav.current == "probe"
+
+
+def session_rows(kiosk):
+    kiosk.store.flush()
+    return kiosk.store.database["sessions"].count
+
+
+def test_staff_entry_from_the_home_screen_starts_no_resident_session(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    window = kiosk.window.windowHandle()
+    for _ in range(5):  # through the window, as a finger's touches come
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20))
+    assert kiosk.nav.current == "staff_pin"
+    assert kiosk.sessions.current is None and not kiosk.home._corner_wait.isActive()
+    assert session_rows(kiosk) == 0
+    click(qtbot, kiosk.window, "pinCancel")
+    assert kiosk.nav.current == "home"
+    # A resident who touches that corner once still gets a session, a moment later.
+    with qtbot.waitSignal(kiosk.sessions.started, timeout=5000):
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20))
+        assert kiosk.sessions.current is None
+    assert kiosk.nav.current == "menu" and session_rows(kiosk) == 1
+
+
+def test_the_idle_question_hides_what_was_typed_behind_it(make_kiosk, qtbot):
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    kiosk = make_kiosk(start_screen="menu")
+    screen = Screen()
+    screen.name = "typed"
+    field = QLineEdit("079123456789")
+    field.setStyleSheet("font-size: 60px; background: white; color: black;")
+    QVBoxLayout(screen).addWidget(field)
+    kiosk.nav.add(screen)
+    kiosk.nav.go("typed")
+    kiosk.idle_overlay.open()
+    kiosk.idle_overlay.set_seconds(30)
+    with_number = kiosk.window.grab().toImage()
+    field.clear()
+    assert kiosk.window.grab().toImage() == with_number  # nothing of the page shows through

@@ -30,6 +30,13 @@ def test_alert_confirm_prompt_are_kiosk_dialogs(qtbot):
     assert dialogs.confirm("Bạn có chắc không?") is True
     answer_next_dialog(lambda d: (d.edit.setText("Nguyễn Văn A"), d.ok.click()))
     assert dialogs.prompt("Họ tên?", "") == "Nguyễn Văn A"
+
+    def type_by_touch(d):
+        for key in ("shift", "a", "mark-sac", "n", "space", "1"):
+            d.keyboard.keys[key].click()
+        d.ok.click()
+    answer_next_dialog(type_by_touch)
+    assert dialogs.prompt("Họ tên?", "") == "Án 1"
     answer_next_dialog(lambda d: d.cancel.click())
     assert dialogs.prompt("Họ tên?", "x") is None
 

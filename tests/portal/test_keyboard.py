@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from kiosk_app.portal.keyboard import apply_mark
+from kiosk_app.shell.keyboard import apply_mark
 from tests.portal.web import js, start
 
 
@@ -42,6 +42,25 @@ def test_keyboard_appears_on_a_text_field_and_types_vietnamese(qtbot, make_scree
     qtbot.waitUntil(field_in_sight, timeout=5000)
     keys["backspace"].click()
     qtbot.waitUntil(lambda: js(qtbot, screen, "document.getElementById('mat_khau').value") == "Nguyễ", timeout=5000)
+    # Its height comes from the screen: the page keeps more than half of it.
+    assert screen.keyboard.height() <= screen.screen().availableGeometry().height() * 0.6
+    assert screen.keyboard.width() == screen.width()
     with qtbot.waitSignal(screen.page.text_focus, timeout=10000, check_params_cb=lambda on: not on):
         js(qtbot, screen, "document.activeElement.blur()")
     qtbot.waitUntil(lambda: screen.keyboard.isHidden(), timeout=5000)
+
+
+def test_keyboard_goes_when_the_page_changes(qtbot, make_screen, new_session, practice):
+    screen = make_screen(home_url=practice.base_url + "/dang-nhap")
+    screen.show()
+    qtbot.waitExposed(screen)
+    start(qtbot, screen, new_session())
+    with qtbot.waitSignal(screen.page.text_focus, timeout=10000, check_params_cb=lambda on: on):
+        js(qtbot, screen, "document.getElementById('so_dinh_danh').focus()")
+    qtbot.waitUntil(lambda: screen.keyboard.isVisible(), timeout=5000)
+    assert screen.title_label.isHidden()  # its line goes to the page while typing
+    # The page navigates by itself (a script, a timer): the field being typed in is gone.
+    with qtbot.waitSignal(screen.page_loaded, timeout=15000):
+        js(qtbot, screen, f"location.href = {practice.home_url!r}")
+    assert screen.keyboard.isHidden()
+    assert screen.title_label.isVisible()

@@ -212,3 +212,20 @@ def test_an_officer_switches_a_running_session_to_practice(staff, qtbot):
     assert row(kiosk, sid)["mode"] == "practice"
     sign_in(kiosk, qtbot, "1357")
     assert not kiosk.staff_menu.findChild(QPushButton, "staffPractice").isVisible()
+
+
+def test_the_chosen_procedure_reads_white_on_blue(staff, qtbot):
+    from PySide6.QtGui import QColor
+
+    kiosk = staff()
+    kiosk.window.resize(1366, 768)
+    sign_in(kiosk, qtbot, "1357")
+    click(qtbot, kiosk.window, "staffGuided")
+    chosen = kiosk.staff_guided.findChild(QPushButton, "proc_1.001193")
+    click(qtbot, kiosk.window, "proc_1.001193")
+    assert chosen.isChecked()
+    image = chosen.grab().toImage()
+    # The face beside the text (inside the border, outside the label) is blue under white text.
+    face = image.pixelColor(10, image.height() // 2)
+    assert face.lightnessF() < 0.5 and face.blueF() > face.redF() + 0.3, face.name()  # white text reads on it
+    assert chosen.text_label.palette().color(chosen.text_label.foregroundRole()) == QColor("white")

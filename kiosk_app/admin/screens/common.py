@@ -7,6 +7,7 @@ from typing import Callable, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from kiosk_app.shell.theme import PRIMARY
 from kiosk_app.shell.widgets import label
 
 
@@ -39,9 +40,11 @@ class AnswerButton(QPushButton):
     def make_checkable(self) -> None:
         """A choice that stays selected: white text on blue while checked."""
         self.setCheckable(True)
-        self.setStyleSheet(f"QPushButton#{self.objectName()}:checked {{ background: #0B4F9C; }}")
+        # No id selector: object names carry procedure codes such as "proc_1.001193", and a dot
+        # there makes "#proc_1.001193" a class selector that never matches (white on white).
+        self.setStyleSheet(f"QPushButton:checked {{ background: {PRIMARY}; border-color: {PRIMARY}; }}")
         self.toggled.connect(lambda on: self.text_label.setStyleSheet(
-            f"background: transparent; color: {'white' if on else '#0B4F9C'}; font-weight: bold;"))
+            f"background: transparent; color: {'white' if on else PRIMARY}; font-weight: bold;"))
         self.toggled.emit(False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
-from kiosk_app.shell.widgets import Screen, button, label
+from kiosk_app.shell.widgets import ConfirmOverlay, Screen, button, label
 from kiosk_app.strings import common as C
 from kiosk_app.strings import staff as T
 
@@ -49,12 +49,23 @@ class StaffMenu(Screen):
             "end": button(C.STAFF_END_SESSION, "", self.end_session.emit, name="staffEnd"),
             "stats": button(T.STATS, "", self.stats.emit, name="staffStats"),
             "settings": button(T.SETTINGS, "", self.settings.emit, name="staffSettings"),
-            "exit": button(C.STAFF_EXIT_APP, "danger", self.exit_app.emit, name="staffExit"),
+            "exit": button(C.STAFF_EXIT_APP, "danger", self._ask_exit, name="staffExit"),
             "back": button(C.STAFF_BACK, "", self.back.emit, name="staffBack"),
         }
         for i, b in enumerate(self.buttons.values()):
             grid.addWidget(b, i // 3, i % 3)
         box.addLayout(grid)
+        # Leaving the kiosk is one tap from "Quay lại": ask first.
+        self.exit_confirm = ConfirmOverlay(self, T.EXIT_CONFIRM_TITLE, T.EXIT_CONFIRM_TEXT, T.EXIT_CONFIRM_YES,
+                                           T.EXIT_CONFIRM_NO, name="exitConfirm")
+        self.exit_confirm.accepted.connect(self.exit_app.emit)
+
+    def _ask_exit(self) -> None:
+        self.exit_confirm.open()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.exit_confirm.hide()
+        super().hideEvent(event)
 
     def set_state(self, role: str, name: str, problems: list[str], session: dict | None) -> None:
         """`session`: None, or {"mode", "procedure", "helped"} of the running session."""

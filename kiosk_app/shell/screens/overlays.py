@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from kiosk_app.shell.theme import INK
 from kiosk_app.shell.widgets import Overlay, button, label
 from kiosk_app.strings import common as T
 
@@ -16,6 +17,9 @@ class IdleOverlay(Overlay):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent, "idle")
+        # Opaque: the resident may have walked away, and what they typed (an ID number) must not
+        # show through to the next person while the question waits.
+        self.setStyleSheet(f"#Overlay {{ background: {INK}; }}")
         self.body.addWidget(label(T.IDLE_QUESTION, "title"))
         self.number = label("", "huge")
         self.number.setObjectName("IdleNumber")
