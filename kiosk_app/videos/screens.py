@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QMouseEvent, QPalette, QPixmap
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QScroller,
+from PySide6.QtWidgets import (QApplication, QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QScroller,
                                QSizePolicy, QStackedLayout, QVBoxLayout, QWidget)
 
 from kiosk_app.shell import theme
@@ -22,15 +22,23 @@ ERROR_TEXT = {
     PlayerError.CORRUPT: T.ERROR_CORRUPT,
 }
 VOLUME_STEP = 20
-THUMB_W, THUMB_H = 224, 126
+THUMB_W, THUMB_H = 160, 90
 LIST_COLUMNS = 3
+CHIPS_PER_ROW = 5
 # The current step stands out; steps read left-aligned like a list.
 STYLE = f"""
 QPushButton[role="step"] {{ text-align: left; font-weight: normal; padding: 0; }}
 QPushButton[role="step"]:checked {{ background: {theme.PRIMARY}; }}
 QPushButton:disabled {{ border-color: #9CA3AF; color: #9CA3AF; background: #F3F4F6; }}
 QPushButton[role="guide"] {{ padding: 12px; text-align: left; }}
+QPushButton[role="guide"] QLabel {{ background: transparent; }}
 """
+
+
+def list_style(title_px: int, chip_px: int) -> str:
+    """The guide list: titles a little larger than the text, step buttons as small as a finger allows."""
+    return STYLE + (f"#guideTitle {{ font-weight: bold; font-size: {title_px}px; }}"
+                    f'QPushButton[role="chip"] {{ min-width: {chip_px}px; min-height: {chip_px}px; padding: 0; }}')
 
 
 def _left(text: str, role: str = "") -> QLabel:
@@ -71,7 +79,9 @@ class VideoSurface(QWidget):
 
 
 class GuideTile(QPushButton):
-    """A guide in the list, as a card: its thumbnail, title, description and number of steps."""
+    """A guide in the list, as a card: its thumbnail, title, description and a button per step."""
+
+    step_chosen = Signal(int)
 
     def __init__(self, guide: Guide):
         super().__init__()
@@ -91,15 +101,28 @@ class GuideTile(QPushButton):
                 self.thumbnail.setPixmap(pixmap.scaled(THUMB_W, THUMB_H, Qt.AspectRatioMode.KeepAspectRatio,
                                                        Qt.TransformationMode.SmoothTransformation))
         column.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.title = _left(guide.title, "title")
+        self.title = _left(guide.title)
+        self.title.setObjectName("guideTitle")
         self.description = _left(guide.description)
-        self.steps = _left(T.LIBRARY_STEPS.format(count=len(guide.steps)), "muted")
-        for w in (self.title, self.description, self.steps):
+        for w in (self.title, self.description):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            w.setStyleSheet("background: transparent;")
             w.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             column.addWidget(w)
         column.addStretch(1)
+        # Each step straight from the list: home, "Xem video hướng dẫn", a step number — three taps.
+        self.steps = _left(T.LIBRARY_STEPS.format(count=len(guide.steps)), "muted")
+        self.steps.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        column.addWidget(self.steps)
+        chips = QGridLayout()
+        chips.setSpacing(6)
+        self.step_chips: list[QPushButton] = []
+        for i, _step in enumerate(guide.steps):
+            chip = button(str(i + 1), "chip", name=f"guide-{guide.id}-step{i}")
+            chip.setMinimumWidth(1)  # the list's style sets the real size; the cards' width is the screen's
+            chip.clicked.connect(lambda _=False, i=i: self.step_chosen.emit(i))
+            chips.addWidget(chip, i // CHIPS_PER_ROW, i % CHIPS_PER_ROW)
+            self.step_chips.append(chip)
+        column.addLayout(chips)
 
     def sizeHint(self):  # noqa: N802 - Qt's name
         return self.layout().sizeHint()
@@ -157,7 +180,10 @@ class StepPager(QWidget):
         self.buttons: list[StepButton] = []
         self.pages: list[tuple[int, int]] = [(0, 0)]
         self.page = 0
+        # Its height is what the screen leaves it, never what all the steps would need.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         outer = QVBoxLayout(self)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(self.SPACING)
         self.list = QVBoxLayout()
@@ -180,6 +206,7 @@ class StepPager(QWidget):
             self.list.takeAt(0)
         self.buttons = buttons
         for b in buttons:
+            b.hide()  # until the page it is on is shown
             self.list.addWidget(b)
         self.list.addStretch(1)
         self.page = 0
@@ -232,16 +259,21 @@ class GuideListScreen(Screen):
 
     name = "guides"
     guide_chosen = Signal(str)
+    step_chosen = Signal(str, int)  # guide id, step index
     back = Signal()
 
     def __init__(self, library: GuideLibrary | None, problem: str | None = None):
         super().__init__()
         self.setObjectName("guideListScreen")
-        self.setStyleSheet(STYLE)
+        text_px = QApplication.font().pixelSize()
+        self.setStyleSheet(list_style(round(max(text_px, theme.BODY_TEXT_MIN_PX) * 1.3), theme.touch_target_px()))
         box = QVBoxLayout(self)
         box.setContentsMargins(40, 24, 40, 24)
         box.setSpacing(12)
-        box.addWidget(_left(T.LIBRARY_TITLE, "title"))
+        top = QHBoxLayout()
+        top.addWidget(_left(T.LIBRARY_TITLE, "title"), 1)
+        top.addWidget(button(C.BACK_TO_MENU, "", self.back.emit, name="guidesBack"))  # up here: room for the guides
+        box.addLayout(top)
         box.addWidget(_left(T.LIBRARY_HINT))
         tiles = QWidget()
         grid = QGridLayout(tiles)
@@ -259,11 +291,11 @@ class GuideListScreen(Screen):
         for c in range(LIST_COLUMNS):
             grid.setColumnStretch(c, 1)
         box.addWidget(_touch_scroll(tiles), 1)
-        box.addWidget(button(C.BACK_TO_MENU, "", self.back.emit, name="guidesBack"))
 
     def _tile(self, guide: Guide) -> GuideTile:
         tile = GuideTile(guide)
         tile.clicked.connect(lambda _=False, gid=guide.id: self.guide_chosen.emit(gid))
+        tile.step_chosen.connect(lambda step, gid=guide.id: self.step_chosen.emit(gid, step))
         self.tiles[guide.id] = tile
         return tile
 

@@ -49,7 +49,7 @@ def overlap_problems(widgets: list[dict]) -> list[str]:
 
 def scroll_problems(widgets: list[dict]) -> list[str]:
     """Nothing a resident needs is hidden below the fold of a scroll area (scrolling is hard by touch)."""
-    return [f"{w['overflow']} px below the fold: {_describe(w)}" for w in widgets if w.get("overflow")]
+    return [f"{w['overflow']} px beyond the fold: {_describe(w)}" for w in widgets if w.get("overflow")]
 
 
 def _seen(widgets: list[dict]) -> list[dict]:

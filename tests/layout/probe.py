@@ -188,7 +188,8 @@ def widget_facts(window: QWidget) -> list[dict]:
         if isinstance(w, TARGET_TYPES) and w.isEnabled():
             fact["target"] = min(w.width(), w.height())
         if isinstance(w, QScrollArea) and w.widget() is not None and not w.property("may_scroll"):
-            fact["overflow"] = max(0, w.widget().height() - w.viewport().height())
+            fact["overflow"] = (max(0, w.widget().height() - w.viewport().height())
+                                + max(0, w.widget().width() - w.viewport().width()))
         if isinstance(w, QTabBar):
             fact["tabs"] = tab_facts(w)
         if isinstance(w, QHeaderView) and w.orientation() == Qt.Orientation.Horizontal and w.model() is not None:

@@ -85,8 +85,8 @@ def test_the_settings_screen_saves_and_applies(settings_screen, qtbot):
         click(qtbot, screen, "settings_session.idle_timeout_sUp")
     # Procedures: remove every row but one, edit it, add one.
     click(qtbot, screen, "settingsSection_procedures")
-    while len(screen.procedures.rows) > 1:
-        click(qtbot, screen, f"procRemove{len(screen.procedures.rows) - 1}")
+    for i in range(len(screen.procedures.rows) - 1, 0, -1):
+        click(qtbot, screen, f"procRemove{i}")
     screen.procedures.rows[0][0].setText("9.999")
     screen.procedures.rows[0][1].setText("Thủ tục thử")
     click(qtbot, screen, "procAdd")

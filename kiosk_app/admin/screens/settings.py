@@ -54,6 +54,7 @@ class RowsEditor(QWidget):
         super().__init__()
         self._name, self._make_row = name, make_row
         self.rows: list[list[QWidget]] = []
+        self._made = 0  # rows ever made: names stay unique after removals
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         self.grid = QGridLayout()
@@ -72,11 +73,13 @@ class RowsEditor(QWidget):
             for w in row:
                 w.deleteLater()
         self.rows = []
+        self._made = 0
         for value in values:
             self.add_row(value)
 
     def add_row(self, value=None) -> None:
-        i = len(self.rows)
+        i = self._made
+        self._made += 1
         widgets = self._make_row(value, f"{self._name}{i}")
         remove = button(T.SETTINGS_REMOVE, "", lambda: self.remove_row(widgets), name=f"{self._name}Remove{i}")
         widgets.append(remove)

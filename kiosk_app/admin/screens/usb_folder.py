@@ -147,7 +147,11 @@ class UsbFolderPicker(Overlay):
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()
+                item.widget().setObjectName("")  # gone: never found by its old name
                 item.widget().deleteLater()
         for i, (text, name, slot) in enumerate(entries):
-            self.grid.addWidget(button(text, "", slot, name=name), i // 2, i % 2)
+            b = button(text, "", slot, name=name)
+            self.grid.addWidget(b, i // 2, i % 2)
+            b.show()
         self.choices.setVisible(bool(entries))
