@@ -30,10 +30,11 @@ def window_problems(screen: list[int], window: list[int]) -> list[str]:
 
 
 def outside_problems(window: list[int], widgets: list[dict]) -> list[str]:
-    """Visible widgets reaching past the window (content of a scroll area may, until scrolled to)."""
+    """Visible widgets reaching past the window, or a dialog past the screen (content of a scroll
+    area may, until scrolled to)."""
     frame = [0, 0, window[2], window[3]]
     return [f"outside the window: {_describe(w)}" for w in widgets
-            if w["id"] and not w["scrolled"] and w["rect"][2] > 0 and not _inside(w["rect"], frame)]
+            if not w["scrolled"] and w["rect"][2] > 0 and not _inside(w["rect"], frame)]
 
 
 def overlap_problems(widgets: list[dict]) -> list[str]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 from PySide6 import QtGui
 from PySide6.QtCore import QEventLoop, QRect, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QHeaderView,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QScrollBar, QStyle, QStyleOptionButton,
                                QTabBar, QWidget)
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplicati
 # Resident, officer and administrator screens, each with its dialogs, in the order they are opened.
 SCENARIOS = (
     "home", "menu", "end_confirm", "idle_overlay", "guides", "guide_player", "scan",
-    "portal", "portal_success",
+    "portal", "portal_confirm", "portal_prompt", "portal_file_picker", "portal_file_viewer", "portal_success",
     "end_questions", "end_questions_helped", "end_questions_why", "end_no_level2",
     "satisfaction", "satisfaction_thanks",
     "staff_pin", "staff_menu_officer", "staff_menu_admin", "staff_guided", "staff_outcome",
@@ -93,14 +94,14 @@ def _scrolled(w: QWidget) -> bool:
 
 
 def text_rect(w: QWidget) -> list[int]:
-    """Where a label's or button's text is drawn, in window coordinates (inside borders)."""
+    """Where a label's or button's text is drawn on the screen (inside borders)."""
     if isinstance(w, QPushButton):
         opt = QStyleOptionButton()
         w.initStyleOption(opt)
         r = w.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, opt, w)
     else:
         r = w.contentsRect()
-    p = w.mapTo(w.window(), r.topLeft())
+    p = w.mapToGlobal(r.topLeft()) - QGuiApplication.primaryScreen().geometry().topLeft()
     return [p.x(), p.y(), r.width(), r.height()]
 
 
@@ -153,6 +154,8 @@ def button_need(w: QPushButton) -> tuple[int, int, int, int] | None:
 
 
 def widget_facts(window: QWidget) -> list[dict]:
+    """Every visible widget of `window`, placed on the screen."""
+    origin = QGuiApplication.primaryScreen().geometry().topLeft()
     ids: dict[int, int] = {}
     out: list[dict] = []
     everything = [window] + [w for w in window.findChildren(QWidget)]
@@ -160,7 +163,7 @@ def widget_facts(window: QWidget) -> list[dict]:
         if w is not window and (not w.isVisible() or w.window() is not window or _is_internal(w)):
             continue
         ids[id(w)] = len(out)
-        top_left = w.mapTo(window, w.rect().topLeft()) if w is not window else w.rect().topLeft()
+        top_left = w.mapToGlobal(w.rect().topLeft()) - origin
         parent = w.parentWidget()
         fact = {
             "id": len(out), "cls": type(w).__name__, "name": w.objectName(),
@@ -240,11 +243,46 @@ def measure_contrast(shot: Path, widgets: list[dict]) -> None:
 
 
 class Walk:
-    """Puts the kiosk into each scenario's state, one after the other."""
+    """Puts the kiosk into each scenario's state, one after the other. A scenario showing one of
+    the portal's dialogs (a window of its own) leaves it in `dialog`, to be measured instead."""
 
     def __init__(self, kiosk, usb_root: Path):
         self.k = kiosk
         self.usb_root = usb_root
+        self.dialog: QWidget | None = None
+
+    def _show_dialog(self, dialog: QWidget) -> None:
+        dialog.show()  # as exec() would, without waiting for an answer
+        wait_for(lambda: dialog.isVisible() and dialog.windowHandle() is not None
+                 and dialog.windowHandle().isExposed(), 5)
+        self.dialog = dialog
+
+    def portal_confirm(self):
+        from kiosk_app.portal.dialogs import _Message
+        self._show_dialog(_Message(self.k.window, "Bạn có chắc muốn nộp hồ sơ này không? Sau khi nộp, "
+                                   "hồ sơ không sửa được nữa.", with_cancel=True))
+
+    def portal_prompt(self):
+        from kiosk_app.portal.dialogs import _Message
+        self._show_dialog(_Message(self.k.window, "Nhập số điện thoại để nhận tin nhắn:", with_cancel=True,
+                                   default="09"))
+
+    def portal_file_picker(self):
+        from kiosk_app.portal.dialogs import SessionFilePicker
+        self._show_dialog(SessionFilePicker(self._session_pictures(), True, self.k.window))
+
+    def portal_file_viewer(self):
+        from kiosk_app.portal.dialogs import FileViewer
+        self._show_dialog(FileViewer(self._session_pictures()[0], self.k.window))
+
+    def _session_pictures(self) -> list[Path]:
+        from PIL import Image
+        folder = self.k.sessions.current.work_dir
+        paths = [folder / "giay-khai-sinh.jpg", folder / "cccd-mat-truoc.jpg"]
+        for path in paths:
+            if not path.exists():
+                Image.new("RGB", (1240, 1754), "white").save(path)
+        return paths
 
     def home(self):
         self.k.nav.go("home")
@@ -378,10 +416,10 @@ def run(out_dir: Path, data_dir: Path, only: tuple[str, ...] = ()) -> dict:
     from kiosk_app.paths import KioskPaths
     from kiosk_app.shell import theme
 
-    from kiosk_app.admin.screens import usb_folder
-
     usb_root = make_usb_root(data_dir / "media")
-    usb_folder.is_stick = lambda p: p.parent == usb_root / "kiosk"  # plain folders stand in for mounts
+    real_ismount = os.path.ismount
+    # Plain folders stand in for mounted sticks.
+    os.path.ismount = lambda p: Path(p).parent == usb_root / "kiosk" or real_ismount(p)
     prepare_qt()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     theme.load_fonts()
@@ -397,7 +435,7 @@ def run(out_dir: Path, data_dir: Path, only: tuple[str, ...] = ()) -> dict:
     kiosk = Kiosk(cfg, paths, Options(start_screen="home", practice="on"))
     kiosk.start()
     wait_for(lambda: kiosk.store.available)
-    screen = kiosk.window.screen()
+    screen = QGuiApplication.primaryScreen()
     geo = screen.geometry()
     size = f"{geo.width()}x{geo.height()}"
     folder = out_dir / size
@@ -413,15 +451,18 @@ def run(out_dir: Path, data_dir: Path, only: tuple[str, ...] = ()) -> dict:
             except Exception as exc:  # noqa: BLE001 - one broken screen must not hide the others
                 report["errors"][name] = f"{type(exc).__name__}: {exc}"
                 continue
-            if only and name not in only:
-                continue
-            settle(kiosk.window)
-            g = kiosk.window.geometry()
-            report["screens"][name] = {"window": [g.x(), g.y(), g.width(), g.height()],
-                                       "widgets": widget_facts(kiosk.window)}
-            shot = folder / f"{name}.png"
-            screen.grabWindow(0).save(str(shot))
-            measure_contrast(shot, report["screens"][name]["widgets"])
+            dialog, walk.dialog = walk.dialog, None
+            if not only or name in only:
+                settle(kiosk.window)
+                g = kiosk.window.geometry()
+                report["screens"][name] = {"window": [g.x(), g.y(), g.width(), g.height()],
+                                           "widgets": widget_facts(dialog or kiosk.window)}
+                shot = folder / f"{name}.png"
+                QGuiApplication.primaryScreen().grabWindow(0).save(str(shot))
+                measure_contrast(shot, report["screens"][name]["widgets"])
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
     finally:
         kiosk.shutdown()
     (folder / "facts.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,11 +1,11 @@
 """Where an export goes, by touch: the USB sticks under reports.usb_roots and their folders only."""
 
+import os
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
-from kiosk_app.admin.screens import usb_folder
 from kiosk_app.admin.screens.usb_folder import UsbFolderPicker, describe_place, find_sticks
 from kiosk_app.strings import staff as T
 from tests.conftest import click
@@ -21,12 +21,12 @@ def sticks(tmp_path, monkeypatch):
     (media / "USB DISK").mkdir(parents=True)
     (tmp_path / "home" / "secret").mkdir(parents=True)
     mounts = {media / "kiosk" / "KINGSTON", media / "USB DISK"}
-    monkeypatch.setattr(usb_folder, "is_stick", lambda p: p in mounts)  # plain folders stand in for mounts
+    monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) in mounts)  # plain folders stand in for mounts
     return media
 
 
 def test_sticks_are_found_one_or_two_levels_down(sticks):
-    assert [s.name for s in find_sticks([str(sticks), "/nonexistent"])] == ["KINGSTON", "USB DISK"]
+    assert [s.name for s in find_sticks([str(sticks), "/nonexistent"])] == ["USB DISK", "KINGSTON"]
 
 
 def test_the_place_of_a_file_names_the_stick_and_the_folder(sticks):
@@ -48,16 +48,16 @@ def test_the_picker_goes_into_a_stick_and_never_above_it(qtbot, sticks):
     parent.show()
     picker = UsbFolderPicker(parent, [str(sticks)])
     picker.open()
-    assert shown_choices(picker) == ["USB KINGSTON", "USB USB DISK"]
+    assert shown_choices(picker) == ["USB USB DISK", "USB KINGSTON"]
     assert not picker.save_button.isVisible()  # a stick first
-    click(qtbot, picker, "usbStick0")
+    click(qtbot, picker, "usbStick1")
     assert shown_choices(picker) == ["Bao cao"]  # hidden folders are not offered
     click(qtbot, picker, "usbFolder0")
     assert picker.where.text() == T.USB_PLACE_IN.format(stick="KINGSTON", folder="Bao cao")
     click(qtbot, picker, "usbUp")
     click(qtbot, picker, "usbUp")  # above the stick's top: the list of sticks, nothing else
-    assert shown_choices(picker) == ["USB KINGSTON", "USB USB DISK"]
-    click(qtbot, picker, "usbStick0")
+    assert shown_choices(picker) == ["USB USB DISK", "USB KINGSTON"]
+    click(qtbot, picker, "usbStick1")
     click(qtbot, picker, "usbFolder0")
     with qtbot.waitSignal(picker.chosen) as chosen:
         click(qtbot, picker, "usbSaveHere")
@@ -83,7 +83,7 @@ def test_the_statistics_screen_exports_to_the_chosen_stick_and_says_where(make_k
     click(qtbot, screen, "statsChoose")
     picker = screen.folder_picker
     assert picker.isVisible() and picker.width() == kiosk.window.width()
-    click(qtbot, picker, "usbStick0")
+    click(qtbot, picker, "usbStick1")
     click(qtbot, picker, "usbFolder0")
     click(qtbot, picker, "usbSaveHere")
     folder = sticks / "kiosk" / "KINGSTON" / "Bao cao"

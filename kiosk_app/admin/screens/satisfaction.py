@@ -68,6 +68,7 @@ class SatisfactionScreen(Screen):
         code.setPixmap(qr_pixmap(url, SURVEY_QR_PX))
         row.addWidget(code)
         caption = label(T.SAT_SURVEY_QR, "", Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        caption.setMinimumWidth(420)  # a wrapped label would otherwise take the narrowest width
         caption.setMaximumWidth(640)
         row.addWidget(caption)
         return panel

@@ -5,7 +5,6 @@ Instead of a desktop file dialog: big buttons, Vietnamese, and no way above a st
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
 from kiosk_app.shell.widgets import Overlay, button, label
+from kiosk_app.stats.service import usb_folders
 from kiosk_app.strings import staff as T
 
 MAX_FOLDERS = 8  # folders shown at one level; a stick for reports needs no more
@@ -27,20 +27,9 @@ class Stick:
         return self.root.name
 
 
-def is_stick(path: Path) -> bool:
-    """A mounted drive (the desktop mounts sticks at /media/LABEL or /media/USER/LABEL)."""
-    return os.path.ismount(path)
-
-
 def find_sticks(roots: list[str]) -> list[Stick]:
-    found: list[Stick] = []
-    for root in map(Path, roots):
-        for child in _folders(root):
-            if is_stick(child):
-                found.append(Stick(child))
-            else:
-                found += [Stick(p) for p in _folders(child) if is_stick(p)]
-    return found
+    """The mounted drives under the roots (the desktop mounts sticks at /media/LABEL or /media/USER/LABEL)."""
+    return [Stick(p) for p in usb_folders(roots)]
 
 
 def _folders(path: Path) -> list[Path]:
