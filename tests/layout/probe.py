@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplicati
 
 # Resident, officer and administrator screens, each with its dialogs, in the order they are opened.
 SCENARIOS = (
-    "home", "menu", "end_confirm", "idle_overlay", "guides", "guide_player", "scan",
+    "home", "home_notice", "menu", "end_confirm", "idle_overlay", "guides", "guide_player", "scan",
     "portal", "portal_confirm", "portal_prompt", "portal_file_picker", "portal_file_viewer", "portal_success",
     "end_questions", "end_questions_helped", "end_questions_why", "end_no_level2",
     "satisfaction", "satisfaction_thanks",
@@ -33,6 +33,7 @@ SCENARIOS = (
     "staff_settings_procedures", "staff_settings_presets", "staff_settings_keyboard",
     "portal_keyboard",  # last: the keyboard once widened the window for every later screen
 )
+SURVEY_URL = "https://zalo.me/s/khao-sat-mot-cua/"  # a commune's survey, shown as a QR code
 TARGET_TYPES = (QPushButton, QLineEdit, QAbstractSpinBox, QComboBox)
 
 
@@ -287,7 +288,12 @@ class Walk:
     def home(self):
         self.k.nav.go("home")
 
+    def home_notice(self):
+        from kiosk_app.strings import common as C
+        self.k.home.show_notice([C.PROBLEM_DB, C.PROBLEM_NO_ADMIN_PIN])  # the longest the staff may see
+
     def menu(self):
+        self.k.home.show_notice([])
         self.k.start_resident_session()
 
     def end_confirm(self):
@@ -426,7 +432,7 @@ def run(out_dir: Path, data_dir: Path, only: tuple[str, ...] = ()) -> dict:
     cfg = load_config()
     cfg = dataclasses.replace(
         cfg, reports=dataclasses.replace(cfg.reports, usb_roots=[str(usb_root)]),
-        feedback=dataclasses.replace(cfg.feedback, survey_url="https://zalo.me/s/khao-sat-mot-cua/"))
+        feedback=dataclasses.replace(cfg.feedback, survey_url=SURVEY_URL))
     metrics = theme.metrics_for_app(cfg.ui.font_scale)
     app.setFont(theme.app_font(metrics))
     app.setStyleSheet(theme.stylesheet(metrics))

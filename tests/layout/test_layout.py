@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.layout.checks import (contrast_problems, font_problems, outside_problems, overlap_problems, screen_problems, scroll_problems,
                                  target_problems, text_problems, window_problems)
-from tests.layout.probe import SCENARIOS
+from tests.layout.probe import SCENARIOS, SURVEY_URL
 
 SCREENS_DIR = ROOT / "build" / "screens"
 SIZES = ("1366x768", "1920x1080")
@@ -57,6 +57,15 @@ def test_screen_layout(reports, size, name):
     if problems and name in REBUILT_ELSEWHERE:
         pytest.xfail(f"{REBUILT_ELSEWHERE[name]}: {sum(map(len, problems.values()))} problems")
     assert not problems, "\n".join(f"{k}: {p}" for k, ps in problems.items() for p in ps)
+
+
+@pytest.mark.parametrize("name", ["satisfaction", "satisfaction_thanks"])
+@pytest.mark.parametrize("size", SIZES)
+def test_a_phone_reads_the_survey_qr_code_off_the_screen(reports, size, name):
+    """zbar (as a phone's camera app would) finds the survey's address in the screenshot."""
+    shot = SCREENS_DIR / size / f"{name}.png"
+    found = subprocess.run(["zbarimg", "--quiet", "--raw", str(shot)], capture_output=True, text=True, timeout=60)
+    assert found.stdout.split() == [SURVEY_URL]
 
 
 # ---------------------------------------------------------------- the checks themselves
