@@ -29,7 +29,7 @@ SCENARIOS = (
     "end_questions", "end_questions_helped", "end_questions_why", "end_no_level2",
     "satisfaction", "satisfaction_thanks",
     "staff_pin", "staff_menu_officer", "staff_menu_admin", "staff_guided", "staff_outcome",
-    "staff_stats", "usb_folder", "usb_folder_stick", "staff_settings",
+    "staff_stats", "staff_stats_procedures", "usb_folder", "usb_folder_stick", "staff_settings",
     "staff_settings_procedures", "staff_settings_presets", "staff_settings_keyboard",
     "portal_keyboard",  # last: the keyboard once widened the window for every later screen
 )
@@ -386,8 +386,14 @@ class Walk:
     def staff_stats(self):
         self.k.nav.go("staff_stats")
 
+    def staff_stats_procedures(self):
+        stats = self.k.nav.screen("staff_stats")
+        stats.tabs.setCurrentIndex(1)  # column headings of the tables
+
     def usb_folder(self):
-        self.k.nav.screen("staff_stats")._choose_folder()
+        stats = self.k.nav.screen("staff_stats")
+        stats.tabs.setCurrentIndex(0)
+        stats._choose_folder()
 
     def usb_folder_stick(self):
         self.k.nav.screen("staff_stats").folder_picker.findChild(QPushButton, "usbStick0").click()

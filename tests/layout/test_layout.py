@@ -24,6 +24,7 @@ SIZES = ("1366x768", "1920x1080")
 REBUILT_ELSEWHERE = {
     "portal_keyboard": "the one on-screen keyboard is being rebuilt (kiosk_app/shell/keyboard.py)",
     "staff_stats": "the statistics screen is being reworked (sizes, headers, tabs)",
+    "staff_stats_procedures": "the statistics screen is being reworked (sizes, headers, tabs)",
     "staff_settings_keyboard": "the on-screen keyboard itself is being rebuilt (its rows overlap)",
     "portal_file_viewer": "the portal's file viewer shows a picture at full size, to be dragged (portal work)",
     "staff_guided": "the chosen procedure's colours are being fixed (white on white)",
