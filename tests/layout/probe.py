@@ -399,7 +399,6 @@ class Walk:
         self.k.nav.screen("staff_stats").folder_picker.findChild(QPushButton, "usbStick0").click()
 
     def staff_settings(self):
-        self.k.nav.screen("staff_stats").folder_picker.hide()
         self.k.nav.go("staff_settings")
 
     def staff_settings_procedures(self):

@@ -93,3 +93,12 @@ def test_the_statistics_screen_exports_to_the_chosen_stick_and_says_where(make_k
     qtbot.waitUntil(lambda: screen.export_buttons[0].isEnabled(), timeout=20000)
     assert sorted(p.suffix for p in folder.iterdir() if p.is_file()) == [".csv", ".csv"]
     assert screen.message.text().endswith(T.USB_PLACE_IN.format(stick="KINGSTON", folder="Bao cao") + ".")
+
+
+def test_the_picker_goes_away_with_the_statistics_screen(make_kiosk, qtbot, sticks):
+    kiosk, screen = open_stats(make_kiosk, qtbot)
+    screen._usb_roots = [str(sticks)]
+    click(qtbot, screen, "statsChoose")
+    assert screen.folder_picker.isVisible()
+    kiosk.idle.expired.emit()  # staff walked away: the idle time ran out
+    assert kiosk.nav.current != "staff_stats" and not screen.folder_picker.isVisible()

@@ -282,7 +282,7 @@ class StatsScreen(Screen):
 
     def _choose_folder(self) -> None:
         if self.folder_picker is None:
-            self.folder_picker = UsbFolderPicker(self.window(), self._usb_roots)
+            self.folder_picker = UsbFolderPicker(self.window(), self._usb_roots, host=self)
             self.folder_picker.chosen.connect(lambda path: self.folder.setText(str(path)))
         self.folder_picker.open()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
 from kiosk_app.shell.widgets import Overlay, button, label
@@ -66,9 +66,14 @@ class UsbFolderPicker(Overlay):
 
     chosen = Signal(object)  # the folder (Path)
 
-    def __init__(self, parent: QWidget, roots: list[str]):
+    def __init__(self, parent: QWidget, roots: list[str], host: QWidget | None = None):
+        """Over all of `parent`; goes away with `host` (the screen it was opened from), so that
+        it never stays over the next screen when staff leave or the session times out."""
         super().__init__(parent, "usb_folder")
         self._roots = roots
+        self._host = host
+        if host is not None:
+            host.installEventFilter(self)
         self._stick: Stick | None = None
         self._path: Path | None = None
         self.title = label(T.USB_TITLE, "title")
@@ -95,6 +100,11 @@ class UsbFolderPicker(Overlay):
     def open(self) -> None:
         self._show_sticks()
         super().open()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if obj is self._host and event.type() == QEvent.Type.Hide:
+            self.hide()
+        return super().eventFilter(obj, event)
 
     # ------------------------------------------------------------ levels
 
