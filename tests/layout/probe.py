@@ -19,8 +19,8 @@ from PySide6 import QtGui
 from PySide6.QtCore import QEventLoop, QRect, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QHeaderView,
-                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QScrollBar, QStyle, QStyleOptionButton,
-                               QTabBar, QWidget)
+                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QScrollBar, QStyle,
+                               QStyleOptionButton, QTabBar, QWidget)
 
 # Resident, officer and administrator screens, each with its dialogs, in the order they are opened.
 SCENARIOS = (
@@ -130,7 +130,6 @@ def label_need(w: QLabel) -> tuple[int, int, int, int] | None:
         doc.setHtml(text)
         if w.wordWrap():
             doc.setTextWidth(max(1, avail_w))
-            return int(doc.idealWidth() + 0.999), int(doc.size().height() + 0.999), avail_w, avail_h
         return int(doc.idealWidth() + 0.999), int(doc.size().height() + 0.999), avail_w, avail_h
     fm = QFontMetrics(w.font())
     flags = int(w.alignment().value)
