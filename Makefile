@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DATA_DIR ?= .data
 KIOSK_ARGS ?= --windowed --practice when-offline --config config/demo.toml
 
-.PHONY: run run-fullscreen test system venv bench clean
+.PHONY: run run-fullscreen test screens system venv bench clean
 
 system:
 	./installer/install-system-packages.sh
@@ -28,8 +28,13 @@ run-fullscreen: run
 test: venv
 	$(PY) -m pytest
 
+# Every screen at 1366x768 and 1920x1080 on Xvfb, checked (tests/layout) and photographed into
+# build/screens/<size>/<screen>.png.
+screens: venv
+	$(PY) -m pytest tests/layout -q
+
 bench: venv
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(DATA_DIR) .pytest_cache
+	rm -rf $(VENV) $(DATA_DIR) .pytest_cache build/screens

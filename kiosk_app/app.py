@@ -41,6 +41,7 @@ START_SCREENS = ("home", "menu") + RESIDENT_SCREENS
 OWN_KEYS_SCREENS = ("scan", "staff_pin")  # the scan screen's name keys, the PIN pad
 STAFF_SCREENS = ("staff_pin", "staff_menu", "staff_guided", "staff_outcome", "staff_stats", "staff_settings")
 FLUSH_INTERVAL_MS = 15_000
+LEVEL2_GUIDE_STEP = ("kich-hoat-muc-2", 1)  # the bundled guide's "Đăng ký tại Công an xã"
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Kiosk:
     def _make_portal(self):
         """The portal screen, built the first time a resident opens it; its file picker offers
         the scanned documents and the portal's own downloads of the session."""
+        from kiosk_app.admin.screens.submitted_bar import attach_submitted_bar
         from kiosk_app.portal.options import portal_options, portal_reachable, use_practice
         from kiosk_app.portal.view import PortalScreen
 
@@ -132,6 +134,9 @@ class Kiosk:
                                    options_for=self._portal_options_for)
         self.portal.menu_requested.connect(lambda: self.nav.go("menu"))
         self.portal.help_requested.connect(self._portal_help)
+        self._submitted_bar = attach_submitted_bar(self.portal)
+        self._submitted_bar.end_requested.connect(self.end_confirm.open)
+        self.sessions.ended.connect(lambda *_: self._submitted_bar.hide())
         log_event(log, "portal.ready", practice=practice)
         return self.portal
 
@@ -324,12 +329,20 @@ class Kiosk:
                                                self._end_with_feedback("finished")))
         screen.skipped.connect(lambda: self._end_with_feedback("finished"))
         screen.back.connect(lambda: self.nav.go("menu"))
+        screen.level2_guide.connect(self._level2_guide)
         return screen
+
+    def _level2_guide(self) -> None:
+        """The answer "no level-2 account" is kept; the session goes on with the activation guide."""
+        self.outcomes.resident_answered(False, False, "no_level2")
+        self.nav.go("menu")  # the guide's "back" leads to the menu, where "Kết thúc" is
+        if not self.guides.open(*LEVEL2_GUIDE_STEP):
+            self.nav.go("guides")
 
     def _make_satisfaction_screen(self):
         from kiosk_app.admin.screens.satisfaction import SatisfactionScreen
 
-        screen = SatisfactionScreen(self.config.feedback.reset_s)
+        screen = SatisfactionScreen(self.config.feedback.reset_s, self.config.feedback.survey_url)
         screen.finished.connect(self._feedback_given)
         return screen
 
@@ -408,6 +421,7 @@ class Kiosk:
             self.outcomes.resident_answered(False, False, None)
             self._end_with_feedback("finished")
         else:
+            self.end_questions.begin(submitted_seen=bool(self.sessions.current.fields.get("submitted")))
             self.nav.go("end_questions")
 
     def _end_with_feedback(self, reason: str) -> None:

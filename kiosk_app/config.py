@@ -29,8 +29,9 @@ class ConfigError(Exception):
 _MISSING = object()
 
 
-def _rule(allowed: str = "", *, min=None, max=None, choices=None, pattern_url=False):
-    return {"min": min, "max": max, "choices": choices, "url": pattern_url, "allowed": allowed}
+def _rule(allowed: str = "", *, min=None, max=None, choices=None, pattern_url=False, empty_ok=False):
+    return {"min": min, "max": max, "choices": choices, "url": pattern_url, "empty_ok": empty_ok,
+            "allowed": allowed}
 
 
 def setting(**rule):
@@ -99,6 +100,7 @@ class GuidedSection:
 class FeedbackSection:
     enabled: bool = setting()
     reset_s: int = setting(min=5, max=300)
+    survey_url: str = setting(pattern_url=True, empty_ok=True)
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,7 @@ def _convert(tp, value, key, rule, where, origin, default_file):
         rule.get("max") is not None and value > rule["max"]
     ):
         raise ConfigError(where(key), key, value, f"expected {allowed}")
-    if rule.get("url") and not value.startswith(("https://", "http://")):
+    if rule.get("url") and not value.startswith(("https://", "http://")) and not (rule.get("empty_ok") and not value):
         raise ConfigError(where(key), key, value, f"expected {allowed}")
     if tp is str:
         import unicodedata
@@ -277,7 +279,7 @@ def _describe(tp, rule) -> str:
     if rule.get("choices"):
         return "one of " + ", ".join(repr(c) for c in rule["choices"])
     if rule.get("url"):
-        return "a web address starting with https:// or http://"
+        return "a web address starting with https:// or http://" + (", or empty" if rule.get("empty_ok") else "")
     lo, hi = rule.get("min"), rule.get("max")
     if lo is not None and hi is not None:
         text += f" from {lo} to {hi}"

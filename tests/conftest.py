@@ -84,14 +84,12 @@ def click(qtbot, root, name):
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-@pytest.fixture(scope="session")
-def xvfb_display():
-    """A real X server for what needs a window (video output, screenshots)."""
+def _xvfb(size: str):
     if not shutil.which("Xvfb"):
         pytest.skip("Xvfb is not installed")
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
         pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
     with os.fdopen(read_fd) as f:
@@ -99,6 +97,18 @@ def xvfb_display():
     yield f":{number}"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def xvfb_display():
+    """A real X server for what needs a window (video output, screenshots): 1366x768."""
+    yield from _xvfb("1366x768")
+
+
+@pytest.fixture(scope="session")
+def xvfb_display_1080():
+    """A second real X server at 1920x1080, for what must fit the larger counter screens too."""
+    yield from _xvfb("1920x1080")
 
 
 def wait_until(condition, timeout: float = 30.0, interval: float = 0.05, what: str = "condition"):

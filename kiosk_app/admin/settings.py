@@ -26,68 +26,65 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class PresetRow:
+    """One scan button: key (for logs), label, colour or grayscale, resolution and scan area."""
+
+    key: str
+    label: str
+    color: bool
+    dpi: int
+    width_mm: float
+    height_mm: float
+
+
+@dataclass(frozen=True)
 class EditableSettings:
     commune: str
-    idle_timeout_s: str
+    idle_timeout_s: int
     start_url: str
-    procedures: str  # one per line: "code | name"
-    scanner_presets: str  # one per line: "key | label | màu or xám | dpi | width x height (mm)"
+    procedures: tuple[tuple[str, str], ...]  # (code, name)
+    scanner_presets: tuple[PresetRow, ...]
 
     @classmethod
     def from_config(cls, cfg: KioskConfig) -> "EditableSettings":
-        presets = "\n".join(f"{p.key} | {p.label} | {COLOR if p.color else GRAY} | {p.dpi} | "
-                            f"{p.width_mm:g} x {p.height_mm:g}" for p in cfg.scanner.presets)
-        return cls(cfg.kiosk.commune, str(cfg.session.idle_timeout_s), cfg.portal.start_url,
-                   "\n".join(f"{p.code} | {p.name}" for p in cfg.guided.procedures), presets)
+        presets = tuple(PresetRow(p.key, p.label, p.color, p.dpi, p.width_mm, p.height_mm)
+                        for p in cfg.scanner.presets)
+        return cls(cfg.kiosk.commune, cfg.session.idle_timeout_s, cfg.portal.start_url,
+                   tuple((p.code, p.name) for p in cfg.guided.procedures), presets)
 
 
-COLOR, GRAY = "màu", "xám"
-
-
-def parse_presets(text: str) -> list[dict]:
+def check_procedures(rows) -> list[dict]:
+    """Rows left wholly empty are dropped; a half-filled row or an empty list is refused."""
     out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+    for n, (code, name) in enumerate(rows, 1):
+        code, name = code.strip(), name.strip()
+        if not code and not name:
             continue
-        parts = [p.strip() for p in line.split("|")]
-        try:
-            key, label, color, dpi, size = parts
-            width, height = (float(v.strip().replace(",", ".")) for v in size.lower().split("x"))
-            if color not in (COLOR, GRAY) or not key or not label:
-                raise ValueError
-            out.append({"key": key, "label": label, "color": color == COLOR, "dpi": int(dpi),
-                        "width_mm": width, "height_mm": height})
-        except ValueError:
-            raise SettingsError("scanner.presets", f"line {n}: expected 'key | label | {COLOR} or {GRAY} | "
-                                                   "dpi | width x height'") from None
-    if not out:
-        raise SettingsError("scanner.presets", "the list of scan presets is empty")
-    return out
-
-
-def parse_procedures(text: str) -> list[dict]:
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        code, sep, name = line.partition("|")
-        if not sep or not code.strip() or not name.strip():
-            raise SettingsError("guided.procedures", f"line {n}: expected 'code | name'")
-        out.append({"code": code.strip(), "name": name.strip()})
+        if not code or not name:
+            raise SettingsError("guided.procedures", f"row {n}: both a code and a name are needed")
+        out.append({"code": code, "name": name})
     if not out:
         raise SettingsError("guided.procedures", "the list of procedures is empty")
     return out
 
 
+def check_presets(rows) -> list[dict]:
+    out = []
+    for n, row in enumerate(rows, 1):
+        if not row.key.strip() or not row.label.strip():
+            raise SettingsError("scanner.presets", f"row {n}: both a key and a label are needed")
+        out.append({"key": row.key.strip(), "label": row.label.strip(), "color": bool(row.color), "dpi": int(row.dpi),
+                    "width_mm": float(row.width_mm), "height_mm": float(row.height_mm)})
+    if not out:
+        raise SettingsError("scanner.presets", "the list of scan presets is empty")
+    return out
+
+
 def changes_from(edited: EditableSettings) -> dict:
-    try:
-        idle = int(edited.idle_timeout_s.strip())
-    except ValueError:
-        raise SettingsError("session.idle_timeout_s", f"{edited.idle_timeout_s!r} is not a whole number") from None
-    return {"kiosk": {"commune": edited.commune.strip()}, "session": {"idle_timeout_s": idle},
+    return {"kiosk": {"commune": edited.commune.strip()}, "session": {"idle_timeout_s": int(edited.idle_timeout_s)},
             "portal": {"start_url": edited.start_url.strip()},
-            "guided": {"procedures": parse_procedures(edited.procedures)},
-            "scanner": {"presets": parse_presets(edited.scanner_presets)}}
+            "guided": {"procedures": check_procedures(edited.procedures)},
+            "scanner": {"presets": check_presets(edited.scanner_presets)}}
 
 
 # ---------------------------------------------------------------- a small TOML writer

@@ -22,6 +22,12 @@ PRIMARY_DOWN = "#083B75"
 DANGER = "#A3161A"
 MUTED = "#4B5563"
 WARN_BG = "#FFF4CE"
+TOUCH_TARGET_MM = 15  # the smallest thing a finger must hit
+BODY_TEXT_MIN_PX = 18  # the smallest text a resident must read
+
+
+def mm_to_px(mm: float, dpi: float) -> int:
+    return round(mm / 25.4 * dpi)
 
 
 def load_fonts() -> list[str]:
@@ -48,8 +54,13 @@ class Metrics:
     @classmethod
     def for_screen(cls, width: int, height: int, dpi: float, font_scale: float = 1.0) -> "Metrics":
         text = round(max(20, min(width / 48, height / 28)) * font_scale)
-        mm15 = round(15 / 25.4 * dpi)
+        mm15 = mm_to_px(TOUCH_TARGET_MM, dpi)
         return cls(text, round(text * 1.6), round(text * 2.6), max(mm15, round(text * 2.8)))
+
+
+def touch_target_px() -> int:
+    """15 mm on the kiosk's screen."""
+    return mm_to_px(TOUCH_TARGET_MM, QGuiApplication.primaryScreen().logicalDotsPerInch())
 
 
 def metrics_for_app(font_scale: float = 1.0) -> Metrics:

@@ -57,6 +57,20 @@ END_A_HELPED = "Có người giúp"
 END_Q_WHY = "Vì sao bạn chưa nộp được?"
 END_SKIP = "Bỏ qua"
 END_BACK = "Quay lại dùng tiếp"
+END_SEEN_SUBMITTED = "Máy thấy Cổng Dịch vụ công đã báo nộp hồ sơ thành công."
+# "Chưa có tài khoản định danh mức 2": where to go, what to bring, then the guide
+LEVEL2_TITLE = "Bạn cần tài khoản định danh điện tử mức 2"
+LEVEL2_WHERE = "Hãy đến Công an xã (phường) nơi bạn cư trú để đăng ký. Cán bộ sẽ chụp ảnh và lấy vân tay."
+LEVEL2_BRING = "Mang theo:\n• Căn cước (CCCD) gắn chip\n• Điện thoại dùng số thuê bao đứng tên bạn"
+LEVEL2_AFTER = "Khi có tin nhắn báo, bạn tự kích hoạt trên điện thoại bằng ứng dụng VNeID."
+LEVEL2_GUIDE = "Xem video kích hoạt"
+LEVEL2_DONE = "Tôi đã hiểu"
+
+# On the portal's success page
+SUBMITTED_CODE = "Đã nộp hồ sơ. Hãy ghi lại mã hồ sơ: {code} — dùng mã này để tra cứu kết quả."
+SUBMITTED_NO_CODE = "Đã nộp hồ sơ. Hãy ghi lại mã hồ sơ trên trang này để tra cứu kết quả."
+SUBMITTED_END = "Kết thúc"
+SUBMITTED_CLOSE = "Ẩn"
 
 # Satisfaction (anonymous)
 SAT_TITLE = "Bạn có hài lòng không?"
@@ -76,6 +90,7 @@ SAT_WHY = {
 SAT_THANKS = "Cảm ơn bạn đã góp ý!"
 SAT_WIPED = "Thông tin của bạn đã được xóa khỏi máy."
 SAT_DONE = "Xong"
+SAT_SURVEY_QR = "Hoặc quét mã này bằng điện thoại để góp ý cho xã."
 
 # Statistics screen
 STATS_TITLE = "Thống kê"
@@ -92,7 +107,7 @@ STATS_BY_DAY = "Theo ngày"
 STATS_CHART_TITLE = "Hồ sơ đã nộp: tự nộp và có hỗ trợ"
 STATS_EXPORT_TO = "Lưu vào: {folder}"
 STATS_EXPORT_NO_TARGET = "Chưa có USB. Cắm USB rồi bấm lại, hoặc nhập thư mục."
-STATS_EXPORT_DONE = "Đã lưu {file}"
+STATS_EXPORT_DONE = "Đã lưu {file} vào {place}."
 STATS_EXPORT_RUNNING = "Đang xuất tệp… Với nhiều năm dữ liệu có thể mất một phút."
 STATS_EXPORT_FAILED = "Không lưu được: {error}"
 STATS_EXPORT_CSV = "Xuất CSV"
@@ -101,6 +116,19 @@ STATS_EXPORT_PDF = "Xuất báo cáo PDF"
 STATS_FOLDER = "Thư mục lưu"
 STATS_FOLDER_CHOOSE = "Chọn thư mục"
 STATS_FOLDER_USB = "Tìm USB"
+
+# Choosing where an export goes (USB sticks only)
+USB_TITLE = "Chọn nơi lưu tệp"
+USB_PICK_STICK = "Chọn USB:"
+USB_NONE = "Chưa thấy USB nào. Cắm USB vào máy rồi bấm \"Tìm lại\"."
+USB_STICK = "USB {name}"
+USB_PLACE_TOP = "USB {stick} (ngoài cùng)"
+USB_PLACE_IN = "USB {stick}, thư mục {folder}"
+USB_PLACE_FOLDER = "thư mục {folder}"
+USB_UP = "Lên trên"
+USB_REFRESH = "Tìm lại"
+USB_SAVE_HERE = "Lưu vào đây"
+USB_CANCEL = "Hủy"
 
 # Figures: name and how each is computed (shown next to the figure, and in exports)
 FIGURES = {
@@ -185,14 +213,23 @@ BACK = "Quay lại"
 
 # Kiosk settings (administrators)
 SETTINGS_TITLE = "Cài đặt kiosk"
-SETTINGS_FILE = "Lưu vào tệp: {file}"
+SETTINGS_SECTIONS = {"general": "Chung", "procedures": "Thủ tục", "presets": "Nút quét"}
 SETTINGS_FIELDS = {
     "kiosk.commune": "Tên đơn vị",
-    "session.idle_timeout_s": "Số giây chờ (15–3600)",
+    "session.idle_timeout_s": "Thời gian chờ khi không ai dùng",
     "portal.start_url": "Trang đầu của Cổng",
-    "guided.procedures": "Thủ tục (mã | tên)",
-    "scanner.presets": "Nút quét (mã | tên | màu/xám | dpi | rộng x cao mm)",
+    "guided.procedures": "Thủ tục",
+    "scanner.presets": "Nút quét",
 }
+SETTINGS_SECONDS = " giây"
+SETTINGS_PROCEDURE_HEAD = ["Mã thủ tục", "Tên thủ tục", ""]
+SETTINGS_PRESET_HEAD = ["Mã", "Tên nút", "Màu", "Độ phân giải (dpi)", "Rộng (mm)", "Cao (mm)", ""]
+SETTINGS_COLOR = "Màu"
+SETTINGS_GRAY = "Xám"
+SETTINGS_ADD_PROCEDURE = "+ Thêm thủ tục"
+SETTINGS_ADD_PRESET = "+ Thêm nút quét"
+SETTINGS_NEW_PRESET = "Giấy tờ"
+SETTINGS_REMOVE = "Xóa"
 SETTINGS_SAVE = "Lưu và áp dụng"
 SETTINGS_SAVED = "Đã lưu và áp dụng. Trang đầu của Cổng và nút quét áp dụng khi mở lại kiosk."
 SETTINGS_BAD = "Chưa lưu: {field} không hợp lệ. {detail}"

@@ -23,6 +23,8 @@ NO_SUBTITLES = "Không có phụ đề"
 BACK_TO_GUIDES = "Danh sách video"
 STEP_LABEL = "Bước {number}/{count}"
 STEP_ITEM = "{number}. {title}"
+STEPS_EARLIER = "▲"
+STEPS_LATER = "▼"
 
 # Messages over the video
 STEP_DONE = "Xong bước {number}. Khi đã sẵn sàng, bấm \"Bước tiếp theo\"."

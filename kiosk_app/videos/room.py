@@ -59,6 +59,7 @@ class GuideRoom:
 
         screen = GuideListScreen(self.library, self._problem)
         screen.guide_chosen.connect(self.open)
+        screen.step_chosen.connect(lambda guide_id, step: self.open(guide_id, step))
         screen.back.connect(lambda: self._nav.go("menu"))
         return screen
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QMouseEvent, QPalette, QPixmap
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QScroller,
+from PySide6.QtWidgets import (QApplication, QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QScroller,
                                QSizePolicy, QStackedLayout, QVBoxLayout, QWidget)
 
 from kiosk_app.shell import theme
@@ -22,14 +22,23 @@ ERROR_TEXT = {
     PlayerError.CORRUPT: T.ERROR_CORRUPT,
 }
 VOLUME_STEP = 20
-THUMB_W, THUMB_H = 256, 144
+THUMB_W, THUMB_H = 160, 90
+LIST_COLUMNS = 3
+CHIPS_PER_ROW = 5
 # The current step stands out; steps read left-aligned like a list.
 STYLE = f"""
-QPushButton[role="step"] {{ text-align: left; font-weight: normal; }}
+QPushButton[role="step"] {{ text-align: left; font-weight: normal; padding: 0; }}
 QPushButton[role="step"]:checked {{ background: {theme.PRIMARY}; }}
 QPushButton:disabled {{ border-color: #9CA3AF; color: #9CA3AF; background: #F3F4F6; }}
 QPushButton[role="guide"] {{ padding: 12px; text-align: left; }}
+QPushButton[role="guide"] QLabel {{ background: transparent; }}
 """
+
+
+def list_style(title_px: int, chip_px: int) -> str:
+    """The guide list: titles a little larger than the text, step buttons as small as a finger allows."""
+    return STYLE + (f"#guideTitle {{ font-weight: bold; font-size: {title_px}px; }}"
+                    f'QPushButton[role="chip"] {{ min-width: {chip_px}px; min-height: {chip_px}px; padding: 0; }}')
 
 
 def _left(text: str, role: str = "") -> QLabel:
@@ -70,7 +79,9 @@ class VideoSurface(QWidget):
 
 
 class GuideTile(QPushButton):
-    """A guide in the list: its thumbnail, title, description and number of steps."""
+    """A guide in the list, as a card: its thumbnail, title, description and a button per step."""
+
+    step_chosen = Signal(int)
 
     def __init__(self, guide: Guide):
         super().__init__()
@@ -78,10 +89,10 @@ class GuideTile(QPushButton):
         self.setProperty("role", "guide")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(16, 12, 16, 12)
-        row.setSpacing(24)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(14, 10, 14, 10)
+        column.setSpacing(6)
         self.thumbnail = QLabel()
         self.thumbnail.setFixedSize(THUMB_W, THUMB_H)
         if guide.thumbnail is not None and guide.thumbnail.is_file():
@@ -89,19 +100,38 @@ class GuideTile(QPushButton):
             if not pixmap.isNull():
                 self.thumbnail.setPixmap(pixmap.scaled(THUMB_W, THUMB_H, Qt.AspectRatioMode.KeepAspectRatio,
                                                        Qt.TransformationMode.SmoothTransformation))
-        row.addWidget(self.thumbnail)
-        text = QVBoxLayout()
-        self.title = _left(guide.title, "title")
+        column.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.title = _left(guide.title)
+        self.title.setObjectName("guideTitle")
         self.description = _left(guide.description)
-        self.steps = _left(T.LIBRARY_STEPS.format(count=len(guide.steps)), "muted")
-        for w in (self.title, self.description, self.steps):
+        for w in (self.title, self.description):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            w.setStyleSheet("background: transparent;")
-            text.addWidget(w)
-        row.addLayout(text, 1)
+            w.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            column.addWidget(w)
+        column.addStretch(1)
+        # Each step straight from the list: home, "Xem video hướng dẫn", a step number — three taps.
+        self.steps = _left(T.LIBRARY_STEPS.format(count=len(guide.steps)), "muted")
+        self.steps.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        column.addWidget(self.steps)
+        chips = QGridLayout()
+        chips.setSpacing(6)
+        self.step_chips: list[QPushButton] = []
+        for i, _step in enumerate(guide.steps):
+            chip = button(str(i + 1), "chip", name=f"guide-{guide.id}-step{i}")
+            chip.setMinimumWidth(1)  # the list's style sets the real size; the cards' width is the screen's
+            chip.clicked.connect(lambda _=False, i=i: self.step_chosen.emit(i))
+            chips.addWidget(chip, i // CHIPS_PER_ROW, i % CHIPS_PER_ROW)
+            self.step_chips.append(chip)
+        column.addLayout(chips)
 
     def sizeHint(self):  # noqa: N802 - Qt's name
         return self.layout().sizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return self.layout().heightForWidth(width)
 
 
 class StepButton(QPushButton):
@@ -115,7 +145,7 @@ class StepButton(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         box = QVBoxLayout(self)
-        box.setContentsMargins(14, 8, 14, 8)
+        box.setContentsMargins(14, 4, 14, 4)
         self.caption = _left(text)
         self.caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         box.addWidget(self.caption)
@@ -139,39 +169,133 @@ class StepButton(QPushButton):
         return self.layout().heightForWidth(width)
 
 
+class StepPager(QWidget):
+    """The steps of a guide: as many as fit, and big arrows to the others (no scroll bar to aim at)."""
+
+    SPACING = 6
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("videoSteps")
+        self.buttons: list[StepButton] = []
+        self.pages: list[tuple[int, int]] = [(0, 0)]
+        self.page = 0
+        # Its height is what the screen leaves it, never what all the steps would need.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        outer = QVBoxLayout(self)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(self.SPACING)
+        self.list = QVBoxLayout()
+        self.list.setSpacing(self.SPACING)
+        outer.addLayout(self.list, 1)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.up = button(T.STEPS_EARLIER, "", lambda: self.show_page(self.page - 1), name="videoStepsUp")
+        self.label = label("", "title")
+        self.down = button(T.STEPS_LATER, "", lambda: self.show_page(self.page + 1), name="videoStepsDown")
+        row.addWidget(self.up)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.down)
+        outer.addLayout(row)
+
+    def set_buttons(self, buttons: list[StepButton]) -> None:
+        for b in self.buttons:
+            b.deleteLater()
+        while self.list.count():
+            self.list.takeAt(0)
+        self.buttons = buttons
+        for b in buttons:
+            b.hide()  # until the page it is on is shown
+            self.list.addWidget(b)
+        self.list.addStretch(1)
+        self.page = 0
+        self._paginate()
+
+    def page_of(self, index: int) -> int:
+        return next((p for p, (a, b) in enumerate(self.pages) if a <= index < b), 0)
+
+    def show_step(self, index: int) -> None:
+        self.show_page(self.page_of(index))
+
+    def show_page(self, page: int) -> None:
+        self.page = max(0, min(page, len(self.pages) - 1))
+        start, end = self.pages[self.page]
+        for i, b in enumerate(self.buttons):
+            b.setVisible(start <= i < end)
+        paged = len(self.pages) > 1
+        self.up.setVisible(paged)
+        self.down.setVisible(paged)
+        self.up.setEnabled(self.page > 0)
+        self.down.setEnabled(self.page + 1 < len(self.pages))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._paginate()
+
+    def _paginate(self) -> None:
+        current = self.pages[self.page][0] if self.pages else 0
+        room = self.height() - max(self.up.sizeHint().height(), self.label.sizeHint().height()) - self.SPACING
+        heights = [max(b.minimumSizeHint().height(), b.heightForWidth(self.width())) + self.SPACING
+                   for b in self.buttons]
+        self.pages = step_pages(heights, room)
+        self.show_page(self.page_of(current))
+
+
+def step_pages(heights: list[int], room: int) -> list[tuple[int, int]]:
+    """Split steps of these heights into pages of at most `room` pixels (each page holds at least one)."""
+    pages, start, used = [], 0, 0
+    for i, h in enumerate(heights):
+        if used and used + h > room:
+            pages.append((start, i))
+            start, used = i, 0
+        used += h
+    pages.append((start, len(heights)))
+    return pages
+
+
 class GuideListScreen(Screen):
     """Every guide of the library as a big tile with its thumbnail."""
 
     name = "guides"
     guide_chosen = Signal(str)
+    step_chosen = Signal(str, int)  # guide id, step index
     back = Signal()
 
     def __init__(self, library: GuideLibrary | None, problem: str | None = None):
         super().__init__()
         self.setObjectName("guideListScreen")
-        self.setStyleSheet(STYLE)
+        text_px = QApplication.font().pixelSize()
+        self.setStyleSheet(list_style(round(max(text_px, theme.BODY_TEXT_MIN_PX) * 1.3), theme.touch_target_px()))
         box = QVBoxLayout(self)
-        box.setContentsMargins(48, 32, 48, 32)
-        box.setSpacing(16)
-        box.addWidget(_left(T.LIBRARY_TITLE, "huge"))
+        box.setContentsMargins(40, 24, 40, 24)
+        box.setSpacing(12)
+        top = QHBoxLayout()
+        top.addWidget(_left(T.LIBRARY_TITLE, "title"), 1)
+        top.addWidget(button(C.BACK_TO_MENU, "", self.back.emit, name="guidesBack"))  # up here: room for the guides
+        box.addLayout(top)
         box.addWidget(_left(T.LIBRARY_HINT))
         tiles = QWidget()
-        column = QVBoxLayout(tiles)
-        column.setSpacing(16)
+        grid = QGridLayout(tiles)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(16)
         self.tiles: dict[str, GuideTile] = {}
         guides = library.guides if library is not None else ()
         self.message = _left(T.LIBRARY_BROKEN if problem else T.LIBRARY_EMPTY, "notice")
         self.message.setVisible(bool(problem or not guides))
-        column.addWidget(self.message)
-        for guide in guides:
-            column.addWidget(self._tile(guide))
-        column.addStretch(1)
+        grid.addWidget(self.message, 0, 0, 1, LIST_COLUMNS)
+        # Side by side, so that every guide of the bundled library is in sight at 1366x768;
+        # a longer library goes on in rows below, reached by dragging.
+        for i, guide in enumerate(guides):
+            grid.addWidget(self._tile(guide), 1 + i // LIST_COLUMNS, i % LIST_COLUMNS)
+        for c in range(LIST_COLUMNS):
+            grid.setColumnStretch(c, 1)
         box.addWidget(_touch_scroll(tiles), 1)
-        box.addWidget(button(C.BACK_TO_MENU, "", self.back.emit, name="guidesBack"))
 
     def _tile(self, guide: Guide) -> GuideTile:
         tile = GuideTile(guide)
         tile.clicked.connect(lambda _=False, gid=guide.id: self.guide_chosen.emit(gid))
+        tile.step_chosen.connect(lambda step, gid=guide.id: self.step_chosen.emit(gid, step))
         self.tiles[guide.id] = tile
         return tile
 
@@ -186,7 +310,10 @@ class GuidePlayerScreen(Screen):
     def __init__(self, playback: GuidePlayback, volume: int = 80, subtitles: bool = True):
         super().__init__()
         self.setObjectName("guidePlayerScreen")
-        self.setStyleSheet(STYLE)
+        # Steps as small as a finger allows (15 mm), so that more of them are in sight.
+        compact = theme.touch_target_px()
+        self.setStyleSheet(STYLE + f'QPushButton[role="step"], #videoStepsUp, #videoStepsDown '
+                                   f'{{ min-height: {compact}px; padding: 0; }}')
         self.playback = playback
         self.player = playback.player
         self._volume = volume
@@ -242,22 +369,13 @@ class GuidePlayerScreen(Screen):
         for col in range(4):
             controls.setColumnStretch(col, 1)
 
-        self.steps_box = QVBoxLayout()
-        self.steps_box.setSpacing(8)
-        steps_widget = QWidget()
-        steps_widget.setLayout(self.steps_box)
-        self.step_label = _left("", "title")
-        self.steps_area = _touch_scroll(steps_widget)
-        self.steps_panel = QWidget()
-        steps = QVBoxLayout(self.steps_panel)
-        steps.setContentsMargins(0, 0, 0, 0)
-        steps.addWidget(self.step_label)
-        steps.addWidget(self.steps_area, 1)
+        self.steps_panel = StepPager()
+        self.step_label = self.steps_panel.label
 
         middle = QHBoxLayout()
         middle.setSpacing(24)
         middle.addLayout(self.video_stack, 3)
-        middle.addWidget(self.steps_panel, 1)
+        middle.addWidget(self.steps_panel, 2)  # wide enough for a step's title on one line
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
@@ -321,17 +439,12 @@ class GuidePlayerScreen(Screen):
     # ------------------------------------------------------------ showing state
 
     def _build_steps(self, guide: Guide) -> None:
-        for b in self.step_buttons:
-            b.deleteLater()
         self.step_buttons = []
-        while self.steps_box.count():
-            self.steps_box.takeAt(0)
         for i, step in enumerate(guide.steps):
             b = StepButton(T.STEP_ITEM.format(number=i + 1, title=step.title), f"videoStep{i}")
             b.clicked.connect(lambda _=False, i=i: self._touch_step(i))
-            self.steps_box.addWidget(b)
             self.step_buttons.append(b)
-        self.steps_box.addStretch(1)
+        self.steps_panel.set_buttons(self.step_buttons)
 
     def _show_step(self, index: int) -> None:
         guide = self.playback.guide
@@ -352,7 +465,7 @@ class GuidePlayerScreen(Screen):
         for i, b in enumerate(self.step_buttons):
             b.mark(i == index)
         if 0 <= index < len(self.step_buttons):
-            self.steps_area.ensureWidgetVisible(self.step_buttons[index])
+            self.steps_panel.show_step(index)
 
     def _show_held(self, index: int) -> None:
         self.notice.setText(T.STEP_DONE.format(number=index + 1))

@@ -75,10 +75,10 @@ def make_kiosk(qtbot, kiosk_paths):
 
     built = []
 
-    def make(start_screen="home", reset_s=30.0, feedback=True):
+    def make(start_screen="home", reset_s=30.0, feedback=True, practice=None, change=lambda cfg: cfg):
         cfg = load_config()
         cfg = dataclasses.replace(cfg, feedback=dataclasses.replace(cfg.feedback, reset_s=reset_s, enabled=feedback))
-        kiosk = Kiosk(cfg, kiosk_paths, Options(start_screen=start_screen))
+        kiosk = Kiosk(change(cfg), kiosk_paths, Options(start_screen=start_screen, practice=practice))
         qtbot.addWidget(kiosk.window)
         kiosk.start()
         built.append(kiosk)

@@ -50,6 +50,8 @@ def test_guide_list_shows_every_guide_with_its_thumbnail(qtbot):
         tile = w.tiles[guide.id]
         assert tile.title.text() == guide.title and not tile.thumbnail.pixmap().isNull()
     assert not w.message.isVisibleTo(w)
+    last = w.tiles["nop-ho-so"]  # side by side once laid out: every guide in sight
+    qtbot.waitUntil(lambda: w.rect().contains(last.mapTo(w, last.rect().bottomRight())))
     with qtbot.waitSignal(w.guide_chosen, timeout=WAIT_MS) as chosen:
         qtbot.mouseClick(w.tiles["nop-ho-so"], Qt.MouseButton.LeftButton)
     assert chosen.args == ["nop-ho-so"]

@@ -1,14 +1,14 @@
-"""Pieces shared by the question screens: a big answer button and a page of answers."""
+"""Pieces shared by the staff and question screens: a big answer button, a page of answers, a stepper."""
 
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk_app.shell.theme import PRIMARY
-from kiosk_app.shell.widgets import label
+from kiosk_app.shell.widgets import button, label
 
 
 class AnswerButton(QPushButton):
@@ -70,3 +70,35 @@ def choice_page(question: str, answers: Sequence[tuple[str, str, str]], on_pick:
         grid.setColumnStretch(c, 1)
     box.addLayout(grid, 1)
     return page
+
+
+class Stepper(QWidget):
+    """A number set by touch: big − and + around its value, kept between `minimum` and `maximum`."""
+
+    changed = Signal(float)
+
+    def __init__(self, value: float, minimum: float, maximum: float, step: float, name: str, suffix: str = ""):
+        super().__init__()
+        self.setObjectName(name)
+        self.minimum, self.maximum, self.step, self.suffix = minimum, maximum, step, suffix
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        self.down = button("−", "", lambda: self.set_value(self.value - self.step), name=f"{name}Down")
+        self.shown = label("", wrap=False)
+        self.shown.setObjectName(f"{name}Value")
+        self.shown.setMinimumWidth(56)
+        self.up = button("+", "", lambda: self.set_value(self.value + self.step), name=f"{name}Up")
+        for b in (self.down, self.up):
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        for w in (self.down, self.shown, self.up):
+            row.addWidget(w)
+        self.value = minimum
+        self.set_value(value)
+
+    def set_value(self, value: float) -> None:
+        self.value = min(self.maximum, max(self.minimum, value))
+        self.shown.setText(f"{self.value:g}{self.suffix}")
+        self.down.setEnabled(self.value > self.minimum)
+        self.up.setEnabled(self.value < self.maximum)
+        self.changed.emit(self.value)

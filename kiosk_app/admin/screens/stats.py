@@ -8,9 +8,10 @@ from pathlib import Path
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QStackedBarSeries, QValueAxis
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from kiosk_app.admin.screens.usb_folder import UsbFolderPicker, describe_place
 from kiosk_app.stats.export import ExportError
 from kiosk_app.stats.figures import (PRESETS, DateRange, RangeError, Summary, chart_groups, local_today,
                                      parse_range, preset_range)
@@ -73,6 +74,7 @@ class StatsScreen(Screen):
         super().__init__()
         self._stats = stats
         self._usb_roots = usb_roots
+        self.folder_picker: UsbFolderPicker | None = None  # built when first opened
         self._range: DateRange | None = None
         self.summary: Summary | None = None
         # A desk screen for administrators: denser than the residents' screens, targets still >= 15 mm.
@@ -279,10 +281,10 @@ class StatsScreen(Screen):
             self._say(T.STATS_EXPORT_NO_TARGET)
 
     def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, T.STATS_FOLDER, self.folder.text() or str(Path.home()),
-                                                  QFileDialog.Option.DontUseNativeDialog)
-        if chosen:
-            self.folder.setText(chosen)
+        if self.folder_picker is None:
+            self.folder_picker = UsbFolderPicker(self.window(), self._usb_roots, host=self)
+            self.folder_picker.chosen.connect(lambda path: self.folder.setText(str(path)))
+        self.folder_picker.open()
 
     def export(self, fmt: str) -> None:
         if self._range is None:
@@ -308,4 +310,5 @@ class StatsScreen(Screen):
         if error is not None:
             self._say(T.STATS_EXPORT_FAILED.format(error=T.EXPORT_ERRORS.get(error.code, str(error))))
         else:
-            self._say(T.STATS_EXPORT_DONE.format(file=", ".join(p.name for p in written)))
+            place = describe_place(written[0].parent, self._usb_roots) if written else ""
+            self._say(T.STATS_EXPORT_DONE.format(file=", ".join(p.name for p in written), place=place))
