@@ -74,7 +74,7 @@ def kiosk_turnover(app: QApplication, runs: int) -> list[float]:
             settle(app)
             t = time.perf_counter()
             QTest.mouseClick(kiosk.end_confirm.yes_button, Qt.MouseButton.LeftButton)
-            QTest.mouseClick(kiosk.end_questions.findChild(QPushButton, "endSkip"), Qt.MouseButton.LeftButton)
+            QTest.mouseClick(kiosk.ending.questions.findChild(QPushButton, "endSkip"), Qt.MouseButton.LeftButton)
             kiosk.window.repaint()
             settle(app)
             times.append(time.perf_counter() - t)

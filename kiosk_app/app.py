@@ -1,32 +1,32 @@
-"""The composition root: builds every service once, in a fixed order, and hands it down."""
+"""The composition root: builds every service once, in a fixed order, and wires the rooms together."""
 
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk_app.admin.auth import StaffAuth
 from kiosk_app.admin.guided import SessionOutcomes
+from kiosk_app.admin.room import StaffRoom
 from kiosk_app.config import ConfigError, KioskConfig, load_config
+from kiosk_app.ending.room import EndRoom
 from kiosk_app.logs import log_event
 from kiosk_app.paths import SANE_CONFIG_DIR, KioskPaths
-from kiosk_app.portal.engine import prepare_webengine_process
-from kiosk_app.qt_fixes import pin_singletons_if_binding_leaks
+from kiosk_app.portal.room import PortalRoom
+from kiosk_app.qt_fixes import prepare_qt
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
 from kiosk_app.shell.screens.home import HomeScreen
 from kiosk_app.shell.screens.menu import MenuScreen
 from kiosk_app.shell.screens.overlays import IdleOverlay
-from kiosk_app.shell.screens.staff import StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
@@ -34,14 +34,14 @@ from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.watchdog import SystemdWatchdog
 
+__all__ = ["Kiosk", "Options", "prepare_qt", "run"]  # prepare_qt: for tests and benchmarks
+
 log = logging.getLogger("kiosk.app")
 
 RESIDENT_SCREENS = ("guides", "scan", "portal")
 START_SCREENS = ("home", "menu") + RESIDENT_SCREENS
 OWN_KEYS_SCREENS = ("scan", "staff_pin")  # the scan screen's name keys, the PIN pad
-STAFF_SCREENS = ("staff_pin", "staff_menu", "staff_guided", "staff_outcome", "staff_stats", "staff_settings")
 FLUSH_INTERVAL_MS = 15_000
-LEVEL2_GUIDE_STEP = ("kich-hoat-muc-2", 1)  # the bundled guide's "Đăng ký tại Công an xã"
 
 
 @dataclass(frozen=True)
@@ -51,30 +51,8 @@ class Options:
     practice: str | None = None  # on | off | when-offline: overrides the config's portal.practice
 
 
-def prepare_qt() -> None:
-    """Settings Qt needs before the QApplication exists."""
-    # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    prepare_webengine_process()  # Chromium flags: before QtWebEngine first starts
-    pin_singletons_if_binding_leaks()
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium's sandbox refuses to run as root (containers, test machines); an installed
-        # kiosk runs as its own unprivileged user and keeps the sandbox.
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-
-
-def portal_offered_files(work_dir: Path | None) -> list[Path]:
-    """Files the portal's picker may offer: finished scanned documents, then downloads."""
-    from kiosk_app.portal.rules import session_files
-    from kiosk_app.scanner.documents import session_documents
-
-    if work_dir is None:
-        return []
-    return session_documents(work_dir) + session_files(work_dir)
-
-
 class Kiosk:
-    """Every service of a running kiosk, built once."""
+    """Every service of a running kiosk, built once, and the rooms they are handed to."""
 
     def __init__(self, config: KioskConfig, paths: KioskPaths, options: Options):
         self.config, self.paths, self.options = config, paths, options
@@ -82,117 +60,38 @@ class Kiosk:
         self.sessions = SessionManager(self.store, paths, config.kiosk.id)
         self.auth = StaffAuth(self.store, config.staff.failed_pin_limit, config.staff.lockout_s)
         self.outcomes = SessionOutcomes(self.sessions, self.store)
-        self._feedback_for: str | None = None
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
         QApplication.instance().installEventFilter(self.idle)
-
         self.window = KioskWindow(windowed=options.windowed)
         self.nav = self.window.nav
         self.lockdown = LockdownFilter(self.window)
         QApplication.instance().installEventFilter(self.lockdown)
-        self._build_screens()
+        self.scanning = None  # built by start(), once the home screen is up, with the guides
+        self.guides = None
+        self._sync = None  # sending figures upward, when configured: started after the home screen
+
+        self.home = HomeScreen(config.kiosk.commune)
+        self.menu = MenuScreen()
+        self.nav.add(self.home)
+        self.nav.add(self.menu)
+        self.nav.add_lazy("scan", self._make_scan_screen)
+        self.idle_overlay = IdleOverlay(self.window)
+        self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
+                                          T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
+        settings, guides = (lambda: self.config), (lambda: self.guides)
+        self.ending = EndRoom(self.nav, self.sessions, self.outcomes, settings, guides)
+        self.portal_room = PortalRoom(self.nav, self.sessions, settings, options.practice, guides,
+                                      on_built=lambda portal: self.ending.attach_to_portal(portal, self.end_confirm.open))
+        self.staff = StaffRoom(self.nav, self.sessions, self.store, self.auth, self.outcomes, self.idle, paths,
+                               settings, self.problems, cover=(self.idle_overlay, self.end_confirm))
         self._wire()
-        self.scanning = self.guides = None  # built by start(), once the home screen is up
 
         self._flush_timer = QTimer(self.window)
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
         self._flush_timer.timeout.connect(self._flush)
         self._flush_timer.start()
 
-    # ------------------------------------------------------------ building
-
-    def _build_screens(self) -> None:
-        nav = self.nav
-        self.home = HomeScreen(self.config.kiosk.commune)
-        self.menu = MenuScreen()
-        nav.add(self.home)
-        nav.add(self.menu)
-        nav.add_lazy("portal", self._make_portal)
-        nav.add_lazy("scan", self._build_scan_screen)
-        self.staff_pin = StaffPinScreen(self.auth)
-        info = T.STAFF_KIOSK_INFO.format(kiosk_id=self.config.kiosk.id, commune=self.config.kiosk.commune,
-                                         data_dir=self.paths.data_dir)
-        self._staff_info = info
-        nav.add(self.staff_pin)
-        nav.add_lazy("staff_menu", self._make_staff_menu)
-        self._build_staff_screens()
-        self.idle_overlay = IdleOverlay(self.window)
-        self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
-                                          T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
-
-    def _make_portal(self):
-        """The portal screen, built the first time a resident opens it; its file picker offers
-        the scanned documents and the portal's own downloads of the session."""
-        from kiosk_app.admin.screens.submitted_bar import attach_submitted_bar
-        from kiosk_app.portal.options import portal_options, portal_reachable, use_practice
-        from kiosk_app.portal.view import PortalScreen
-
-        section = self.config.portal
-        practice = use_practice(self.options.practice or section.practice, lambda: portal_reachable(section.start_url))
-        self._portal_default = portal_options(section, self._practice_home() if practice else None)
-        self.portal = PortalScreen(self._portal_default, self.sessions, offered_files=portal_offered_files,
-                                   options_for=self._portal_options_for)
-        self.portal.menu_requested.connect(lambda: self.nav.go("menu"))
-        self.portal.help_requested.connect(self._portal_help)
-        self._submitted_bar = attach_submitted_bar(self.portal)
-        self._submitted_bar.end_requested.connect(self.end_confirm.open)
-        self.sessions.ended.connect(lambda *_: self._submitted_bar.hide())
-        log_event(log, "portal.ready", practice=practice)
-        return self.portal
-
-    def _practice_home(self) -> str:
-        from kiosk_app.practice.server import PracticePortal
-
-        if getattr(self, "practice_portal", None) is None:
-            self.practice_portal = PracticePortal().start()
-        return self.practice_portal.home_url
-
-    def _portal_options_for(self, session):
-        """A practice session (officer's choice, or switched by staff) gets the practice portal."""
-        from kiosk_app.portal.options import portal_options
-
-        if getattr(session, "mode", "") == "practice" and not self._portal_default.practice:
-            return portal_options(self.config.portal, self._practice_home())
-        return self._portal_default
-
-    def switch_session_to_practice(self) -> None:
-        """For the staff menu: the running session continues on the practice portal and is
-        recorded as practice (it never counts as filed)."""
-        from kiosk_app.portal.options import portal_options
-
-        if self.sessions.current is None:
-            return
-        self.sessions.update(mode="practice")
-        if not self.nav.is_built("portal"):
-            return  # the portal, when opened, follows the session's mode
-        portal = self.nav.screen("portal")
-        portal.switch_options(portal_options(self.config.portal, self._practice_home()))
-        if portal.session is None:
-            portal.start_session(self.sessions.current)
-
-    def _portal_help(self, url: str, title: str) -> None:
-        # The guide step explaining this page, or the guide list; the portal keeps its page,
-        # and the player's "back" returns to it.
-        if not self.guides.open_for_page(url, title):
-            self.nav.go("guides")
-            return
-        player = self.nav.screen("guide_player")
-        if not getattr(self, "_help_return_wired", False):
-            self._help_return_wired = True
-            player.back.connect(self._back_from_portal_help)
-            # Leaving the guide another way (menu, end of session) forgets where it came from.
-            self.nav.changed.connect(lambda name: name in ("menu", "home") and self._forget_portal_help())
-        self._help_from_portal = True
-
-    def _forget_portal_help(self) -> None:
-        self._help_from_portal = False
-
-    def _back_from_portal_help(self) -> None:
-        if self._help_from_portal:
-            self._help_from_portal = False
-            self.nav.go("portal")
-
-    def _build_scan_screen(self):
+    def _make_scan_screen(self):
         from kiosk_app.scanner.screen import ScanScreen  # page previews: built when first needed
 
         screen = ScanScreen(self.scanning)
@@ -200,11 +99,11 @@ class Kiosk:
         return screen
 
     def _wire(self) -> None:
-        nav, sessions, idle = self.nav, self.sessions, self.idle
+        nav, sessions, idle, staff = self.nav, self.sessions, self.idle, self.staff
         self.home.start_requested.connect(self.start_resident_session)
         self.menu.chosen.connect(nav.go)
         self.menu.end_requested.connect(self.end_confirm.open)
-        self.end_confirm.accepted.connect(self._resident_end)
+        self.end_confirm.accepted.connect(self.ending.resident_end)
         sessions.started.connect(lambda _s: idle.start())
         sessions.ended.connect(self._after_session)
         idle.warning.connect(self.idle_overlay.open)
@@ -212,19 +111,20 @@ class Kiosk:
         idle.resumed.connect(self.idle_overlay.hide)
         idle.expired.connect(self._on_idle_expired)
         self.idle_overlay.continued.connect(idle.poke)
-        self.window.staff_requested.connect(self._open_staff)
+        self.window.staff_requested.connect(staff.open)
         # Text fields get the on-screen keyboard, except on screens with keys of their own.
         self.window.keyboard_dock.serves = lambda _field: nav.current not in OWN_KEYS_SCREENS
-        self.staff_pin.accepted.connect(self._staff_accepted)
-        self.staff_pin.cancelled.connect(self._leave_staff)
+        staff.practice_requested.connect(self.portal_room.switch_session_to_practice)
+        staff.session_done.connect(self.ending.end_with_feedback)
+        staff.settings_saved.connect(self._apply_settings)
+        staff.quit_requested.connect(self.quit)
 
     # ------------------------------------------------------------ behaviour
 
     def problems(self) -> list[str]:
         """What staff should know about, in Vietnamese."""
         found = []
-        problem = self.store.problem or ""
-        if self.store.available and "moved" in problem:
+        if self.store.available and self.store.moved_aside is not None:
             found.append(T.PROBLEM_DB_CORRUPT)
         if not self.store.available or self.store.pending:
             found.append(T.PROBLEM_DB)
@@ -237,12 +137,12 @@ class Kiosk:
             self.sessions.start("resident")
         self.nav.go("menu")
 
-    def _after_session(self, _sid: str, _reason: str) -> None:
+    def _after_session(self, session_id: str, _reason: str) -> None:
         self.idle.stop()
         self.idle_overlay.hide()
         self.end_confirm.hide()
         self.home.show_notice(self.problems())
-        self.nav.go(self._screen_after_session(_sid))
+        self.nav.go(self.ending.screen_after(session_id))
 
     def _on_idle_expired(self) -> None:
         self.idle_overlay.hide()
@@ -251,205 +151,11 @@ class Kiosk:
         else:
             self.nav.go("home")
 
-    def _reset_screens(self, _session) -> None:
-        for screen in self.nav.screens():
-            screen.reset()
-
-    def _open_staff(self) -> None:
-        if self.nav.current in STAFF_SCREENS:
-            return
-        self._return_to = self.nav.current or "home"
-        self.idle_overlay.hide()
-        self.end_confirm.hide()
-        self.idle.start()  # staff screens time out too: nobody leaves them open by mistake
-        self.nav.go("staff_pin")
-
-    def _staff_accepted(self, _role: str) -> None:
-        self._show_staff_menu()
-
-    def _leave_staff(self) -> None:
-        self.auth.sign_out()
-        target = getattr(self, "_return_to", "home")
-        if self.sessions.current is None:
-            self.idle.stop()
-            target = "home"
-        self.nav.go(target)
-
-    # ------------------------------------------------------------ staff, outcomes, satisfaction
-
-    def _build_staff_screens(self) -> None:
-        # Built on first use, like every screen the home screen does not need.
-        nav = self.nav
-        nav.add_lazy("staff_guided", self._make_guided_screen)
-        nav.add_lazy("staff_outcome", self._make_outcome_screen)
-        nav.add_lazy("end_questions", self._make_end_questions_screen)
-        nav.add_lazy("satisfaction", self._make_satisfaction_screen)
-        nav.add_lazy("staff_stats", self._make_stats_screen)
-        nav.add_lazy("staff_settings", self._make_settings_screen)
-
-    @property
-    def staff_guided(self):
-        return self.nav.screen("staff_guided")
-
-    @property
-    def staff_outcome(self):
-        return self.nav.screen("staff_outcome")
-
-    @property
-    def end_questions(self):
-        return self.nav.screen("end_questions")
-
-    @property
-    def satisfaction(self):
-        return self.nav.screen("satisfaction")
-
-    def _make_guided_screen(self):
-        from kiosk_app.admin.screens.guided import GuidedStartScreen
-
-        screen = GuidedStartScreen([(p.code, p.name) for p in self.config.guided.procedures])
-        screen.start.connect(self._start_guided)
-        screen.cancelled.connect(self._show_staff_menu)
-        return screen
-
-    def _make_outcome_screen(self):
-        from kiosk_app.admin.screens.guided import OfficerOutcomeScreen
-
-        screen = OfficerOutcomeScreen()
-        screen.recorded.connect(self._officer_outcome)
-        screen.cancelled.connect(self._show_staff_menu)
-        return screen
-
-    def _make_end_questions_screen(self):
-        from kiosk_app.admin.screens.end_questions import EndQuestionsScreen
-
-        outcomes = self.outcomes
-        screen = EndQuestionsScreen()
-        screen.answered.connect(
-            lambda submitted, helped, reason: (outcomes.resident_answered(submitted, helped, reason),
-                                               self._end_with_feedback("finished")))
-        screen.skipped.connect(lambda: self._end_with_feedback("finished"))
-        screen.back.connect(lambda: self.nav.go("menu"))
-        screen.level2_guide.connect(self._level2_guide)
-        return screen
-
-    def _level2_guide(self) -> None:
-        """The answer "no level-2 account" is kept; the session goes on with the activation guide."""
-        self.outcomes.resident_answered(False, False, "no_level2")
-        self.nav.go("menu")  # the guide's "back" leads to the menu, where "Kết thúc" is
-        if not self.guides.open(*LEVEL2_GUIDE_STEP):
-            self.nav.go("guides")
-
-    def _make_satisfaction_screen(self):
-        from kiosk_app.admin.screens.satisfaction import SatisfactionScreen
-
-        screen = SatisfactionScreen(self.config.feedback.reset_s, self.config.feedback.survey_url)
-        screen.finished.connect(self._feedback_given)
-        return screen
-
-    def _make_settings_screen(self):
-        from kiosk_app.admin.screens.settings import SettingsScreen
-        from kiosk_app.paths import default_config_file
-
-        files = self.config.source_files
-        screen = SettingsScreen(self.config, Path(files[1]) if len(files) > 1 else default_config_file())
-        screen.back.connect(self._show_staff_menu)
-        screen.saved.connect(self._apply_settings)
-        return screen
-
     def _apply_settings(self, config: KioskConfig) -> None:
         """What the settings screen saved, applied now (the portal's start page: next session)."""
         self.config = config
         self.idle.timeout_s = config.session.idle_timeout_s
         self.home.set_commune(config.kiosk.commune)
-        self.nav.add_lazy("staff_guided", self._make_guided_screen)  # the new procedure list
-
-    def _make_stats_screen(self):
-        from kiosk_app.admin.screens.stats import StatsScreen  # QtCharts: loaded when first needed
-        from kiosk_app.stats.service import StatsService
-
-        screen = StatsScreen(StatsService(self.store, self.config, self.paths.db_file), self.config.reports.usb_roots)
-        screen.back.connect(self._show_staff_menu)
-        return screen
-
-    @property
-    def staff_menu(self):
-        return self.nav.screen("staff_menu")
-
-    def _make_staff_menu(self):
-        from kiosk_app.admin.screens.staff_menu import StaffMenu
-
-        nav, outcomes, auth = self.nav, self.outcomes, self.auth
-        menu = StaffMenu(self._staff_info)
-        menu.back.connect(self._leave_staff)
-        menu.end_session.connect(lambda: self.sessions.end("staff"))
-        menu.exit_app.connect(self.quit)
-        menu.guided.connect(lambda: nav.go("staff_guided"))
-        menu.step_in.connect(lambda: (outcomes.step_in(auth.signed_in), self._show_staff_menu()))
-        menu.record_outcome.connect(lambda: nav.go("staff_outcome"))
-        menu.stats.connect(lambda: nav.go("staff_stats"))
-        menu.settings.connect(lambda: nav.go("staff_settings"))
-        menu.practice.connect(lambda: (self.switch_session_to_practice(), self._leave_staff()))
-        return menu
-
-    def _show_staff_menu(self) -> None:
-        signed = self.auth.signed_in
-        current = self.sessions.current
-        info = None
-        if current is not None:
-            names = {p.code: p.name for p in self.config.guided.procedures}
-            info = {"mode": current.mode, "procedure": names.get(current.fields.get("procedure_code") or "", ""),
-                    "helped": bool(current.fields.get("helped"))}
-        self.staff_menu.set_state(signed.role if signed else "officer", signed.name if signed else "",
-                                  self.problems(), info)
-        self.nav.go("staff_menu")
-
-    def _start_guided(self, procedure_code: str, how: str) -> None:
-        self.outcomes.start_guided(self.auth.signed_in, procedure_code, how)
-        self.auth.sign_out()
-        self.nav.go("menu")
-
-    def _officer_outcome(self, outcome: str, reason) -> None:
-        self.outcomes.record_outcome(self.auth.signed_in, outcome, reason)
-        self.auth.sign_out()
-        self._end_with_feedback("staff")
-
-    def _resident_end(self) -> None:
-        """The resident's "Kết thúc": ask the two questions (practice sessions need none)."""
-        if self.sessions.current is None:
-            return
-        if self.outcomes.is_practice():
-            self.outcomes.resident_answered(False, False, None)
-            self._end_with_feedback("finished")
-        else:
-            self.end_questions.begin(submitted_seen=bool(self.sessions.current.fields.get("submitted")))
-            self.nav.go("end_questions")
-
-    def _end_with_feedback(self, reason: str) -> None:
-        if self.sessions.current is not None and self.config.feedback.enabled:
-            self._feedback_for = self.sessions.current.id
-        self.sessions.end(reason)
-
-    def _screen_after_session(self, session_id: str) -> str:
-        if self._feedback_for != session_id:
-            return "home"
-        self._feedback_for = None
-        self.satisfaction.begin(session_id)
-        return "satisfaction"
-
-    def _feedback_given(self, session_id: str, rating, trips, reason) -> None:
-        if rating is not None or trips is not None:
-            self.outcomes.feedback(session_id, rating, trips, reason)
-        if self.nav.current == "satisfaction":
-            self.nav.go("home")
-
-    def _start_sync(self) -> None:
-        """Sending figures upward, when the district or province asked for it (off by default)."""
-        self._sync = None
-        if self.config.sync.enabled:
-            from kiosk_app.stats.sync import SyncWorker
-
-            self._sync = SyncWorker(self.paths.db_file, self.config.sync, self.config.kiosk.id)
-            self._sync.start()
 
     def _flush(self) -> None:
         if self.store.pending or not self.store.available:
@@ -469,7 +175,7 @@ class Kiosk:
         self.scanning.progress.connect(lambda *_: self.idle.poke())  # a long feeder scan is not idleness
         self.guides = GuideRoom(self.nav, self.sessions.record, self.config.videos, keep_awake=self.idle.poke)
         self.sessions.add_wipe_step("scanner", self.scanning.end_session)
-        self.sessions.add_wipe_step("screens", self._reset_screens)
+        self.sessions.add_wipe_step("screens", lambda _s: [screen.reset() for screen in self.nav.screens()])
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
 
     def start(self) -> None:
@@ -499,7 +205,11 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
         self.home.show_notice(self.problems())
         log_event(log, "app.recovered", interrupted=len(interrupted))
-        self._start_sync()
+        if self.config.sync.enabled:  # sending figures upward, when the district or province asked for it
+            from kiosk_app.stats.sync import SyncWorker
+
+            self._sync = SyncWorker(self.paths.db_file, self.config.sync, self.config.kiosk.id)
+            self._sync.start()
         self.scanning.start()  # the scan process and the device search run beside the UI
 
     def quit(self) -> None:
@@ -507,12 +217,11 @@ class Kiosk:
         QApplication.instance().quit()
 
     def shutdown(self) -> None:
-        if getattr(self, "_sync", None) is not None:
+        if self._sync is not None:
             self._sync.stop()
         if self.sessions.current is not None:
             self.sessions.end("shutdown")
-        if getattr(self, "practice_portal", None) is not None:
-            self.practice_portal.stop()
+        self.portal_room.shutdown()
         self.store.close()
         if self.scanning is not None:
             self.scanning.shutdown()

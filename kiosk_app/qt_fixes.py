@@ -1,9 +1,11 @@
-"""Work-arounds for bugs of the Qt binding, each checked at run time and applied only when needed."""
+"""Qt settings needed before the QApplication exists, and work-arounds for bugs of the Qt binding
+(each checked at run time and applied only when needed)."""
 
 from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import sys
 
 log = logging.getLogger("kiosk.qt")
@@ -43,3 +45,19 @@ def pin_singletons_if_binding_leaks() -> bool:
             ctypes.c_ssize_t.from_address(id(singleton)).value += PINNED_REFS
     log.warning("PySide6 drops references to None/True: pinned them (use Python >= 3.12 to avoid this)")
     return True
+
+
+def prepare_qt() -> None:
+    """Settings Qt needs before the QApplication exists (the kiosk, and the doctor's page probe)."""
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    from kiosk_app.portal.engine import prepare_webengine_process
+
+    # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    prepare_webengine_process()  # Chromium flags: before QtWebEngine first starts
+    pin_singletons_if_binding_leaks()
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium's sandbox refuses to run as root (containers, test machines); an installed
+        # kiosk runs as its own unprivileged user and keeps the sandbox.
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")

@@ -1,6 +1,7 @@
 """What `kiosk-admin check` looks at: config, data dir, database, fonts, admin PIN.
 
-Each check is a function returning a Check; other parts of the kiosk add theirs to CHECKS.
+Each check is a function returning a Check, listed in CHECKS; the guides check their own files
+(videos/checks.py) and are listed here.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Callable
 
 from kiosk_app.config import ConfigError, KioskConfig, load_config
 from kiosk_app.paths import FONTS_DIR, KioskPaths
-from kiosk_app.videos.checks import check_videos
+from kiosk_app.videos.checks import check_guides
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,12 @@ def check_admin_pin(ctx: CheckContext) -> Check:
     return Check("admin PIN", False, "not set: nobody can open the staff menu; run kiosk-admin set-admin-pin")
 
 
-CHECKS: list[Callable[[CheckContext], Check]] = [check_data_dir, check_database, check_fonts, check_admin_pin]
-CHECKS.append(check_videos)
+def check_videos(ctx: CheckContext) -> Check:
+    return Check("videos", *check_guides(ctx.config.videos.manifest if ctx.config else ""))
+
+
+CHECKS: list[Callable[[CheckContext], Check]] = [check_data_dir, check_database, check_fonts, check_admin_pin,
+                                                 check_videos]
 
 
 def run_checks(paths: KioskPaths, config_file: Path | None) -> list[Check]:

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from kiosk_app.admin import checks, staff_commands
+from kiosk_app.admin.cli_common import config_file_from, open_store, paths_from
 from kiosk_app.admin.pin import ADMIN_PIN_SETTING, hash_pin, valid_pin
-from kiosk_app.paths import KioskPaths, default_config_file, default_data_dir
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -36,18 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _paths(args) -> KioskPaths:
-    return KioskPaths(args.data_dir or default_data_dir())
-
-
-def _config_file(args) -> Path | None:
-    if args.config:
-        return args.config
-    return default_config_file() if default_config_file().exists() else None
-
-
 def cmd_check(args) -> int:
-    report = checks.run_checks(_paths(args), _config_file(args))
+    report = checks.run_checks(paths_from(args), config_file_from(args))
     for item in report:
         print(f"{'OK  ' if item.ok else 'FAIL'} {item.name}: {item.detail}")
     failed = [i for i in report if not i.ok]
@@ -66,7 +56,7 @@ def cmd_set_admin_pin(args) -> int:
     if not valid_pin(pin):
         print("A PIN is 4 to 12 digits; nothing changed.", file=sys.stderr)
         return 1
-    paths = _paths(args)
+    paths = paths_from(args)
     store = open_store(paths)
     if store is None:
         return 1
@@ -86,22 +76,6 @@ def cmd_set_admin_pin(args) -> int:
         return 1
     print(f"Admin PIN saved (hashed) in {paths.db_file}.")
     return 0
-
-
-def open_store(paths: KioskPaths):
-    """The kiosk's database (created or migrated), or None after printing why not."""
-    try:
-        paths.ensure()
-    except OSError as exc:
-        print(f"Cannot write the data directory {paths.data_dir}: {exc}", file=sys.stderr)
-        return None
-    from kiosk_app.storage.session_store import SessionStore
-
-    store, problem = SessionStore.open(paths.db_file, paths.backups_dir)
-    if not store.available:
-        print(f"Cannot open the database: {problem}", file=sys.stderr)
-        return None
-    return store
 
 
 def cmd_doctor(args) -> int:

@@ -247,7 +247,7 @@ def _web_engine_probe(conn, timeout_ms: int) -> None:
     page and send back what its script read, with the Chromium version."""
     if hasattr(os, "setsid"):
         os.setsid()  # its own process group: a failing Chromium may signal its whole group
-    from kiosk_app.app import prepare_qt
+    from kiosk_app.qt_fixes import prepare_qt
 
     prepare_qt()
     from PySide6.QtCore import QEventLoop, QTimer

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from kiosk_app.admin.auth import matching_account
+from kiosk_app.admin.cli_common import config_file_from, open_store, paths_from
 from kiosk_app.admin.pin import hash_pin, valid_pin
 from kiosk_app.storage.staff_store import ROLES, StaffStore
 
@@ -43,12 +44,6 @@ def add_parsers(sub, common) -> None:
 
     sync = sub.add_parser("sync", help="send session records upward now (when [sync] is configured)")
     common(sync)
-
-
-def _cli():
-    from kiosk_app.admin import cli  # late: cli imports this module
-
-    return cli
 
 
 def _fail(message: str) -> int:
@@ -95,8 +90,7 @@ def _find_one(accounts: StaffStore, args):
 
 
 def cmd_staff(args) -> int:
-    cli = _cli()
-    store = cli.open_store(cli._paths(args))
+    store = open_store(paths_from(args))
     if store is None:
         return 1
     accounts = StaffStore(store)
@@ -141,9 +135,8 @@ def _context(args):
     from kiosk_app.config import ConfigError, load_config
     from kiosk_app.stats.figures import RangeError, parse_range
 
-    cli = _cli()
     try:
-        config = load_config(cli._config_file(args))
+        config = load_config(config_file_from(args))
     except ConfigError as exc:
         return _fail(str(exc))
     rng = None
@@ -152,10 +145,10 @@ def _context(args):
             rng = parse_range(args.start, args.end)
         except RangeError as exc:
             return _fail(f"Bad date range: {exc}.")
-    paths = cli._paths(args)
+    paths = paths_from(args)
     if not paths.db_file.exists():
         return _fail(f"No kiosk database at {paths.db_file}; check --data-dir.")
-    store = cli.open_store(paths)
+    store = open_store(paths)
     if store is None:
         return 1
     return store, config, rng

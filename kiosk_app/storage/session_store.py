@@ -32,6 +32,7 @@ class SessionStore:
         self._pending: deque[Write] = deque()
         self.dropped = 0
         self.problem: str | None = None  # why the database could not be used, in English
+        self.moved_aside: Path | None = None  # where a damaged database file was put, this run
 
     @classmethod
     def open(cls, path: Path, backups_dir: Path) -> tuple["SessionStore", str | None]:
@@ -48,6 +49,8 @@ class SessionStore:
             from kiosk_app.storage.database import open_database
 
             opened = open_database(path, backups_dir)
+            if opened.moved_aside is not None:
+                store.moved_aside = opened.moved_aside
             if opened.problem and (store.problem is None or opened.db is None):
                 store.problem = opened.problem
             elif opened.db is not None and store.problem and "cannot" in store.problem:

@@ -13,12 +13,11 @@ def manifest_path(setting: str) -> Path:
     return Path(setting).expanduser() if setting.strip() else VIDEOS_DIR / MANIFEST_NAME
 
 
-def check_videos(ctx):
-    """Check every guide's manifest entry and media; `ctx` is an admin.checks.CheckContext."""
-    from kiosk_app.admin.checks import Check  # the admin module lists this check: import late
+def check_guides(manifest_setting: str) -> tuple[bool, str]:
+    """Check every guide's manifest entry and media: (all well?, what was found)."""
     from kiosk_app.videos.media_probe import MediaProbe
 
-    manifest = manifest_path(ctx.config.videos.manifest if ctx.config else "")
+    manifest = manifest_path(manifest_setting)
     probe = MediaProbe()
     available = probe.available
     try:
@@ -28,7 +27,7 @@ def check_videos(ctx):
     if not available:
         problems.insert(0, "libvlc is not installed: no guide video can be played")
     if problems:
-        return Check("videos", False, "\n".join(problems))
+        return False, "\n".join(problems)
     library = load_library(manifest)
     steps = sum(len(g.steps) for g in library.guides)
-    return Check("videos", True, f"{manifest}: {len(library.guides)} guides, {steps} steps")
+    return True, f"{manifest}: {len(library.guides)} guides, {steps} steps"

@@ -129,8 +129,8 @@ def test_window_stays_the_screen_size_and_the_field_stays_above_the_keyboard(mak
 def test_the_pin_pad_gets_no_second_keyboard(make_kiosk, qtbot):
     kiosk = make_kiosk()
     kiosk.nav.go("staff_pin")
-    kiosk.staff_pin.field.setFocus()
-    qtbot.mouseClick(kiosk.staff_pin.field, Qt.MouseButton.LeftButton)
+    kiosk.staff.pin.field.setFocus()
+    qtbot.mouseClick(kiosk.staff.pin.field, Qt.MouseButton.LeftButton)
     assert kiosk.window.keyboard_dock.keyboard.isHidden()
 
 

@@ -140,7 +140,7 @@ def test_staff_entry_without_admin_pin_says_so(make_kiosk, qtbot):
     kiosk = make_kiosk()
     QTest.keyClick(kiosk.window, K.Key_A, M.ControlModifier | M.AltModifier | M.ShiftModifier)
     assert kiosk.nav.current == "staff_pin"
-    assert kiosk.staff_pin.message.text() == T.STAFF_PIN_NOT_SET
+    assert kiosk.staff.pin.message.text() == T.STAFF_PIN_NOT_SET
     assert T.PROBLEM_NO_ADMIN_PIN in kiosk.problems()
     click(qtbot, kiosk.window, "pinCancel")
     assert kiosk.nav.current == "home"
@@ -156,7 +156,7 @@ def test_staff_pin_opens_the_staff_menu_which_can_end_the_session(make_kiosk, qt
         click(qtbot, kiosk.window, f"pin{d}")
     click(qtbot, kiosk.window, "pinOk")
     assert kiosk.nav.current == "staff_pin"
-    assert kiosk.staff_pin.message.text() == T.STAFF_PIN_WRONG.format(left=4)
+    assert kiosk.staff.pin.message.text() == T.STAFF_PIN_WRONG.format(left=4)
     for d in "2468":
         click(qtbot, kiosk.window, f"pin{d}")
     click(qtbot, kiosk.window, "pinOk")
@@ -171,7 +171,7 @@ def test_staff_back_returns_to_the_resident_screen(make_kiosk, qtbot):
     kiosk = make_kiosk(start_screen="scan")
     kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
     kiosk.window.staff_requested.emit()
-    kiosk.staff_pin.field.setText("2468")
+    kiosk.staff.pin.field.setText("2468")
     click(qtbot, kiosk.window, "pinOk")
     click(qtbot, kiosk.window, "staffBack")
     assert kiosk.nav.current == "scan"
@@ -181,10 +181,10 @@ def test_staff_exit_allows_the_window_to_close(make_kiosk, qtbot):
     kiosk = make_kiosk()
     kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
     kiosk.window.staff_requested.emit()
-    kiosk.staff_pin.field.setText("2468")
+    kiosk.staff.pin.field.setText("2468")
     click(qtbot, kiosk.window, "pinOk")
     click(qtbot, kiosk.window, "staffExit")
-    assert kiosk.staff_menu.exit_confirm.isVisible() and not kiosk.window.allow_close  # asked first
+    assert kiosk.staff.menu.exit_confirm.isVisible() and not kiosk.window.allow_close  # asked first
     click(qtbot, kiosk.window, "exitConfirmNo")
     assert kiosk.nav.current == "staff_menu" and not kiosk.window.allow_close
     click(qtbot, kiosk.window, "staffExit")
@@ -199,10 +199,10 @@ def test_wrong_pins_lock_the_staff_login(make_kiosk, qtbot):
     kiosk.store.set_setting(ADMIN_PIN_SETTING, hash_pin("2468"))
     kiosk.window.staff_requested.emit()
     for _ in range(5):
-        kiosk.staff_pin.field.setText("0000")
+        kiosk.staff.pin.field.setText("0000")
         click(qtbot, kiosk.window, "pinOk")
-    assert kiosk.staff_pin.message.text() == T.STAFF_PIN_LOCKED.format(minutes=5)
-    kiosk.staff_pin.field.setText("2468")
+    assert kiosk.staff.pin.message.text() == T.STAFF_PIN_LOCKED.format(minutes=5)
+    kiosk.staff.pin.field.setText("2468")
     click(qtbot, kiosk.window, "pinOk")
     assert kiosk.nav.current == "staff_pin"  # even the right PIN waits out the lock
 

@@ -331,39 +331,39 @@ class Walk:
         portal = self.k.nav.screen("portal")
         seen = []
         portal.submitted.connect(seen.append)
-        base = self.k.practice_portal.base_url
+        base = self.k.portal_room.practice_portal.base_url
         portal.load(base + "/ho-so/da-nop?tt=khai-sinh&ma=LT-0000ABCD")
         wait_for(lambda: bool(seen))
 
     def end_questions(self):
         self.k.nav.go("end_questions")
-        self.k.end_questions.begin(submitted_seen=False)
+        self.k.ending.questions.begin(submitted_seen=False)
 
     def end_questions_helped(self):
-        self.k.end_questions.begin(submitted_seen=True)
+        self.k.ending.questions.begin(submitted_seen=True)
 
     def end_questions_why(self):
-        self.k.end_questions.begin(submitted_seen=False)
-        self.k.end_questions._submitted("no")
+        self.k.ending.questions.begin(submitted_seen=False)
+        self.k.ending.questions._submitted("no")
 
     def end_no_level2(self):
-        self.k.end_questions._why("no_level2")
+        self.k.ending.questions._why("no_level2")
 
     def satisfaction(self):
-        self.k.satisfaction.begin("layout-probe")
+        self.k.ending.rating.begin("layout-probe")
         self.k.nav.go("satisfaction")
 
     def satisfaction_thanks(self):
-        from kiosk_app.admin.screens.satisfaction import PAGE_THANKS
-        self.k.satisfaction._show(PAGE_THANKS)
+        from kiosk_app.ending.satisfaction import PAGE_THANKS
+        self.k.ending.rating._show(PAGE_THANKS)
 
     def staff_pin(self):
-        self.k.satisfaction.reset()
+        self.k.ending.rating.reset()
         self.k.nav.go("menu")
-        self.k._open_staff()
+        self.k.staff.open()
 
     def _staff_menu(self, role: str, name: str):
-        menu = self.k.staff_menu
+        menu = self.k.staff.menu
         menu.set_state(role, name, [], {"mode": "guided", "procedure": "Đăng ký khai sinh", "helped": False})
         self.k.nav.go("staff_menu")
 

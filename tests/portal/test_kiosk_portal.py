@@ -104,19 +104,19 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
         qtbot.waitUntil(lambda: portal.page is not None and portal.page.title() == "Cổng thật (thử)", timeout=15000)
         assert not portal.options.practice
         with qtbot.waitSignal(portal.page_loaded, timeout=15000, check_params_cb=lambda u: "/real" not in u):
-            kiosk.switch_session_to_practice()
+            kiosk.portal_room.switch_session_to_practice()
         assert portal.options.practice and kiosk.sessions.current.mode == "practice"
         # "Hướng dẫn": the guide step for this page, and back to the very same page.
         portal.help_button.click()
         assert kiosk.nav.current == "guide_player"
         kiosk.nav.screen("guide_player").back.emit()
         assert kiosk.nav.current == "portal"
-        assert portal.page.url().toString().startswith(kiosk.practice_portal.base_url)
+        assert portal.page.url().toString().startswith(kiosk.portal_room.practice_portal.base_url)
         with qtbot.waitSignal(kiosk.nav.changed, timeout=5000):
             portal.menu_button.click()
         assert kiosk.nav.current == "menu"
         kiosk.nav.go("portal")  # back to the same page, nothing lost
-        assert portal.page is not None and portal.page.url().toString().startswith(kiosk.practice_portal.base_url)
+        assert portal.page is not None and portal.page.url().toString().startswith(kiosk.portal_room.practice_portal.base_url)
         kiosk.sessions.end("finished")
         assert portal.profile is None and portal.page is None
         # The next resident is on the real portal again; an officer's practice session is not.
@@ -128,13 +128,13 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
         kiosk.sessions.start("staff", mode="practice")
         kiosk.nav.go("portal")
         assert portal.options.practice
-        qtbot.waitUntil(lambda: portal.page.url().toString().startswith(kiosk.practice_portal.base_url), timeout=15000)
+        qtbot.waitUntil(lambda: portal.page.url().toString().startswith(kiosk.portal_room.practice_portal.base_url), timeout=15000)
     finally:
         kiosk.shutdown()
 
 
 def test_kiosk_picker_offers_scanned_documents_and_downloads(tmp_path):
-    from kiosk_app.app import portal_offered_files
+    from kiosk_app.portal.room import portal_offered_files
     from kiosk_app.scanner.documents import documents_dir
 
     documents_dir(tmp_path).mkdir()

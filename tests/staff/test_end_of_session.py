@@ -43,7 +43,7 @@ def test_no_level2_account_says_where_to_go_and_what_to_bring(kiosk_with, qtbot)
     sid = kiosk.sessions.current.id
     to_level2_advice(kiosk, qtbot)
     assert kiosk.sessions.current is not None  # not straight to the rating
-    shown = visible_text(kiosk.end_questions)
+    shown = visible_text(kiosk.ending.questions)
     for text in (T.LEVEL2_WHERE, T.LEVEL2_BRING, T.LEVEL2_AFTER):
         assert text in shown
     assert "Công an" in shown and "CCCD" in shown and "điện thoại" in shown.lower()
@@ -74,9 +74,9 @@ def test_a_seen_success_page_answers_the_first_question(kiosk_with, qtbot):
     kiosk.sessions.update(submitted=1)  # what the portal does on a success page
     resident_ends(kiosk, qtbot)
     assert kiosk.nav.current == "end_questions"
-    assert kiosk.end_questions.findChild(QPushButton, "endHelped_alone").isVisible()
-    assert kiosk.end_questions.seen_note.isVisible()
-    assert not kiosk.end_questions.findChild(QPushButton, "endSubmitted_yes").isVisible()
+    assert kiosk.ending.questions.findChild(QPushButton, "endHelped_alone").isVisible()
+    assert kiosk.ending.questions.seen_note.isVisible()
+    assert not kiosk.ending.questions.findChild(QPushButton, "endSubmitted_yes").isVisible()
     click(qtbot, kiosk.window, "endBack")  # still a way back to the menu
     assert kiosk.nav.current == "menu"
     resident_ends(kiosk, qtbot)
@@ -88,15 +88,15 @@ def test_a_seen_success_page_answers_the_first_question(kiosk_with, qtbot):
 def test_without_a_success_page_the_first_question_is_asked(kiosk_with, qtbot):
     kiosk = kiosk_with()
     resident_ends(kiosk, qtbot)
-    assert kiosk.end_questions.findChild(QPushButton, "endSubmitted_yes").isVisible()
-    assert not kiosk.end_questions.seen_note.isVisible()
+    assert kiosk.ending.questions.findChild(QPushButton, "endSubmitted_yes").isVisible()
+    assert not kiosk.ending.questions.seen_note.isVisible()
 
 
 def test_the_success_page_asks_to_write_down_the_dossier_code_and_offers_to_end(kiosk_with, qtbot):
     kiosk = kiosk_with(practice="on", start_screen="portal")
     portal = kiosk.nav.screen("portal")
     with qtbot.waitSignal(portal.submitted, timeout=20_000):
-        portal.load(kiosk.practice_portal.base_url + "/ho-so/da-nop?tt=khai-sinh&ma=LT-0000ABCD")
+        portal.load(kiosk.portal_room.practice_portal.base_url + "/ho-so/da-nop?tt=khai-sinh&ma=LT-0000ABCD")
     bar = portal.findChild(QLabel, "submittedMessage")
     assert bar.isVisible() and "LT-0000ABCD" in bar.text()
     assert bar.mapTo(portal, bar.rect().bottomLeft()).y() < portal.stack.mapTo(portal, portal.stack.rect().topLeft()).y()
@@ -108,7 +108,7 @@ def test_the_success_page_asks_to_write_down_the_dossier_code_and_offers_to_end(
 
 
 def test_the_bar_without_a_code_still_asks_to_write_it_down(kiosk_with, qtbot):
-    from kiosk_app.admin.screens.submitted_bar import SubmittedBar
+    from kiosk_app.ending.submitted_bar import SubmittedBar
 
     bar = SubmittedBar()
     qtbot.addWidget(bar)
@@ -136,7 +136,7 @@ def test_the_survey_qr_code_is_on_the_rating_and_thanks_screens(kiosk_with, qtbo
     resident_ends(kiosk, qtbot)
     with qtbot.waitSignal(kiosk.sessions.ended):
         click(qtbot, kiosk.window, "endSkip")
-    screen = kiosk.satisfaction
+    screen = kiosk.ending.rating
     code = screen.findChild(QLabel, "satSurveyQr")
     assert kiosk.nav.current == "satisfaction" and code.isVisible() and not code.pixmap().isNull()
     click(qtbot, kiosk.window, "satRate_5")
@@ -150,7 +150,7 @@ def test_no_survey_url_no_qr_code(kiosk_with, qtbot):
     resident_ends(kiosk, qtbot)
     with qtbot.waitSignal(kiosk.sessions.ended):
         click(qtbot, kiosk.window, "endSkip")
-    assert kiosk.satisfaction.findChild(QLabel, "satSurveyQr") is None
+    assert kiosk.ending.rating.findChild(QLabel, "satSurveyQr") is None
 
 
 def test_the_survey_url_must_be_a_web_address_or_empty(tmp_path):

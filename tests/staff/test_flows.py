@@ -21,7 +21,7 @@ def resident_ends(kiosk, qtbot):
 
 def sign_in(kiosk, qtbot, pin):
     kiosk.window.staff_requested.emit()
-    kiosk.staff_pin.field.setText(pin)
+    kiosk.staff.pin.field.setText(pin)
     click(qtbot, kiosk.window, "pinOk")
     assert kiosk.nav.current == "staff_menu"
 
@@ -77,7 +77,7 @@ def test_satisfaction_is_saved_anonymously_then_goes_home(make_kiosk, qtbot):
     click(qtbot, kiosk.window, "endHelped_alone")
     click(qtbot, kiosk.window, "satRate_5")
     click(qtbot, kiosk.window, "satTrips_0")
-    assert kiosk.satisfaction.pages.currentIndex() == 3  # thanks: a good rating asks no reason
+    assert kiosk.ending.rating.pages.currentIndex() == 3  # thanks: a good rating asks no reason
     click(qtbot, kiosk.window, "satDone")
     assert kiosk.nav.current == "home"
     r = row(kiosk, sid)
@@ -91,7 +91,7 @@ def test_a_low_rating_asks_why_and_the_screen_resets_by_itself(make_kiosk, qtbot
     click(qtbot, kiosk.window, "endSkip")
     click(qtbot, kiosk.window, "satRate_1")
     click(qtbot, kiosk.window, "satTrips_2")
-    assert kiosk.satisfaction.pages.currentIndex() == 2
+    assert kiosk.ending.rating.pages.currentIndex() == 2
     assert kiosk.window.findChild(QPushButton, "satWhy_waited_long").isVisible()
     qtbot.waitUntil(lambda: kiosk.nav.current == "home", timeout=5000)  # nobody answered the reason
     r = row(kiosk, sid)
@@ -117,12 +117,12 @@ def test_no_satisfaction_screen_when_switched_off(make_kiosk, qtbot):
 def test_officer_starts_a_guided_session_steps_in_and_the_resident_files(staff, qtbot):
     kiosk = staff()
     sign_in(kiosk, qtbot, "1357")
-    menu = kiosk.staff_menu
+    menu = kiosk.staff.menu
     assert not menu.buttons["stats"].isVisible() and not menu.buttons["exit"].isVisible()  # officer
     assert not menu.buttons["step_in"].isVisible()  # no session yet
     click(qtbot, kiosk.window, "staffGuided")
     click(qtbot, kiosk.window, "guided_alone")
-    assert kiosk.staff_guided.message.text() == T.GUIDED_NEED_PROCEDURE and kiosk.sessions.current is None
+    assert kiosk.staff.guided.message.text() == T.GUIDED_NEED_PROCEDURE and kiosk.sessions.current is None
     click(qtbot, kiosk.window, "proc_1.001193")
     with qtbot.waitSignal(kiosk.sessions.started):
         click(qtbot, kiosk.window, "guided_alone")
@@ -154,7 +154,7 @@ def test_officer_records_the_outcome_and_ends(staff, qtbot, answers, outcome, re
     kiosk = staff(start_screen="menu")
     sid = kiosk.sessions.current.id
     sign_in(kiosk, qtbot, "2468")
-    assert kiosk.staff_menu.buttons["stats"].isVisible()  # administrator
+    assert kiosk.staff.menu.buttons["stats"].isVisible()  # administrator
     click(qtbot, kiosk.window, "staffOutcome")
     for name in answers[:-1]:
         click(qtbot, kiosk.window, name)
@@ -211,7 +211,7 @@ def test_an_officer_switches_a_running_session_to_practice(staff, qtbot):
     assert kiosk.sessions.current.mode == "practice"
     assert row(kiosk, sid)["mode"] == "practice"
     sign_in(kiosk, qtbot, "1357")
-    assert not kiosk.staff_menu.findChild(QPushButton, "staffPractice").isVisible()
+    assert not kiosk.staff.menu.findChild(QPushButton, "staffPractice").isVisible()
 
 
 def test_the_chosen_procedure_reads_white_on_blue(staff, qtbot):
@@ -221,7 +221,7 @@ def test_the_chosen_procedure_reads_white_on_blue(staff, qtbot):
     kiosk.window.resize(1366, 768)
     sign_in(kiosk, qtbot, "1357")
     click(qtbot, kiosk.window, "staffGuided")
-    chosen = kiosk.staff_guided.findChild(QPushButton, "proc_1.001193")
+    chosen = kiosk.staff.guided.findChild(QPushButton, "proc_1.001193")
     click(qtbot, kiosk.window, "proc_1.001193")
     assert chosen.isChecked()
     image = chosen.grab().toImage()

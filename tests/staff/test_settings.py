@@ -109,8 +109,8 @@ def test_the_settings_screen_saves_and_applies(settings_screen, qtbot):
     click(qtbot, screen, "settingsBack")
     click(qtbot, kiosk.window, "staffGuided")
     assert kiosk.nav.current == "staff_guided"
-    assert kiosk.staff_guided.findChild(QPushButton, "proc_9.999").isVisible()
-    assert kiosk.staff_guided.findChild(QPushButton, "proc_1.001193") is None
+    assert kiosk.staff.guided.findChild(QPushButton, "proc_9.999").isVisible()
+    assert kiosk.staff.guided.findChild(QPushButton, "proc_1.001193") is None
 
 
 def test_the_settings_screen_shows_no_file_path_and_types_with_the_on_screen_keyboard(settings_screen, qtbot):

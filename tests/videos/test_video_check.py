@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk_app.admin.checks import CheckContext
+from kiosk_app.admin.checks import CheckContext, check_videos
 from kiosk_app.config import load_config
-from kiosk_app.videos.checks import check_videos
 from kiosk_app.videos.media_probe import MediaProbe
 
 ROOT = Path(__file__).resolve().parents[2]

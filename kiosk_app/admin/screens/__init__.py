@@ -1,1 +1,1 @@
-"""Staff screens (menus, guided sessions, statistics) and the resident's end-of-session questions."""
+"""Staff screens: the PIN pad, the staff menu, guided sessions, outcomes, statistics, settings."""

@@ -1,4 +1,4 @@
-"""The hidden staff entry: a PIN pad (the staff menu itself: kiosk_app/admin/screens)."""
+"""The hidden staff entry: a PIN pad in front of the staff menu."""
 
 from __future__ import annotations
 
