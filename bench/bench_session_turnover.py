@@ -67,13 +67,13 @@ def kiosk_turnover(app: QApplication, runs: int) -> list[float]:
         settle(app)
         times = []
         for _ in range(runs):
-            QTest.mouseClick(kiosk.home, Qt.MouseButton.LeftButton)
+            QTest.mouseClick(kiosk.front.home, Qt.MouseButton.LeftButton)
             session = kiosk.sessions.current
             (session.work_dir / "cccd.pdf").write_bytes(os.urandom(300_000))
-            kiosk.end_confirm.open()
+            kiosk.front.end_confirm.open()
             settle(app)
             t = time.perf_counter()
-            QTest.mouseClick(kiosk.end_confirm.yes_button, Qt.MouseButton.LeftButton)
+            QTest.mouseClick(kiosk.front.end_confirm.yes_button, Qt.MouseButton.LeftButton)
             QTest.mouseClick(kiosk.ending.questions.findChild(QPushButton, "endSkip"), Qt.MouseButton.LeftButton)
             kiosk.window.repaint()
             settle(app)

@@ -7,6 +7,7 @@ import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
@@ -24,15 +25,17 @@ from kiosk_app.qt_fixes import prepare_qt
 from kiosk_app.session.idle import IdleWatcher
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
-from kiosk_app.shell.screens.home import HomeScreen
-from kiosk_app.shell.screens.menu import MenuScreen
-from kiosk_app.shell.screens.overlays import IdleOverlay
+from kiosk_app.shell.front import FrontRoom
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
-from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.watchdog import SystemdWatchdog
+
+if TYPE_CHECKING:
+    from kiosk_app.scanner.service import ScanService
+    from kiosk_app.stats.sync import SyncWorker
+    from kiosk_app.videos.room import GuideRoom
 
 __all__ = ["Kiosk", "Options", "prepare_qt", "run"]  # prepare_qt: for tests and benchmarks
 
@@ -66,24 +69,20 @@ class Kiosk:
         self.nav = self.window.nav
         self.lockdown = LockdownFilter(self.window)
         QApplication.instance().installEventFilter(self.lockdown)
-        self.scanning = None  # built by start(), once the home screen is up, with the guides
-        self.guides = None
-        self._sync = None  # sending figures upward, when configured: started after the home screen
+        self.scanning: ScanService | None = None  # built by start(), once the home screen is up,
+        self.guides: GuideRoom | None = None  # like the guides
+        self._sync: SyncWorker | None = None  # sending figures upward, when configured
 
-        self.home = HomeScreen(config.kiosk.commune)
-        self.menu = MenuScreen()
-        self.nav.add(self.home)
-        self.nav.add(self.menu)
-        self.nav.add_lazy("scan", self._make_scan_screen)
-        self.idle_overlay = IdleOverlay(self.window)
-        self.end_confirm = ConfirmOverlay(self.window, T.END_CONFIRM_TITLE, T.END_CONFIRM_TEXT,
-                                          T.END_CONFIRM_YES, T.END_CONFIRM_NO, name="endConfirm")
         settings, guides = (lambda: self.config), (lambda: self.guides)
         self.ending = EndRoom(self.nav, self.sessions, self.outcomes, settings, guides)
+        self.front = FrontRoom(self.window, self.sessions, self.idle, config.kiosk.commune, self.problems,
+                               self.ending.screen_after)
+        end_confirm = self.front.end_confirm
         self.portal_room = PortalRoom(self.nav, self.sessions, settings, options.practice, guides,
-                                      on_built=lambda portal: self.ending.attach_to_portal(portal, self.end_confirm.open))
+                                      on_built=lambda portal: self.ending.attach_to_portal(portal, end_confirm.open))
         self.staff = StaffRoom(self.nav, self.sessions, self.store, self.auth, self.outcomes, self.idle, paths,
-                               settings, self.problems, cover=(self.idle_overlay, self.end_confirm))
+                               settings, self.problems, cover=(self.front.idle_overlay, end_confirm))
+        self.nav.add_lazy("scan", self._make_scan_screen)
         self._wire()
 
         self._flush_timer = QTimer(self.window)
@@ -99,18 +98,8 @@ class Kiosk:
         return screen
 
     def _wire(self) -> None:
-        nav, sessions, idle, staff = self.nav, self.sessions, self.idle, self.staff
-        self.home.start_requested.connect(self.start_resident_session)
-        self.menu.chosen.connect(nav.go)
-        self.menu.end_requested.connect(self.end_confirm.open)
-        self.end_confirm.accepted.connect(self.ending.resident_end)
-        sessions.started.connect(lambda _s: idle.start())
-        sessions.ended.connect(self._after_session)
-        idle.warning.connect(self.idle_overlay.open)
-        idle.countdown.connect(self.idle_overlay.set_seconds)
-        idle.resumed.connect(self.idle_overlay.hide)
-        idle.expired.connect(self._on_idle_expired)
-        self.idle_overlay.continued.connect(idle.poke)
+        nav, staff = self.nav, self.staff
+        self.front.end_confirm.accepted.connect(self.ending.resident_end)
         self.window.staff_requested.connect(staff.open)
         # Text fields get the on-screen keyboard, except on screens with keys of their own.
         self.window.keyboard_dock.serves = lambda _field: nav.current not in OWN_KEYS_SCREENS
@@ -132,30 +121,11 @@ class Kiosk:
             found.append(T.PROBLEM_NO_ADMIN_PIN)
         return found
 
-    def start_resident_session(self) -> None:
-        if self.sessions.current is None:
-            self.sessions.start("resident")
-        self.nav.go("menu")
-
-    def _after_session(self, session_id: str, _reason: str) -> None:
-        self.idle.stop()
-        self.idle_overlay.hide()
-        self.end_confirm.hide()
-        self.home.show_notice(self.problems())
-        self.nav.go(self.ending.screen_after(session_id))
-
-    def _on_idle_expired(self) -> None:
-        self.idle_overlay.hide()
-        if self.sessions.current is not None:
-            self.sessions.end("timeout")
-        else:
-            self.nav.go("home")
-
     def _apply_settings(self, config: KioskConfig) -> None:
         """What the settings screen saved, applied now (the portal's start page: next session)."""
         self.config = config
         self.idle.timeout_s = config.session.idle_timeout_s
-        self.home.set_commune(config.kiosk.commune)
+        self.front.home.set_commune(config.kiosk.commune)
 
     def _flush(self) -> None:
         if self.store.pending or not self.store.available:
@@ -203,7 +173,7 @@ class Kiosk:
         interrupted = self.sessions.recover_interrupted()
         if self.store.problem:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
-        self.home.show_notice(self.problems())
+        self.front.show_problems()
         log_event(log, "app.recovered", interrupted=len(interrupted))
         if self.config.sync.enabled:  # sending figures upward, when the district or province asked for it
             from kiosk_app.stats.sync import SyncWorker

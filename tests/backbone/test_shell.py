@@ -22,7 +22,7 @@ def test_touching_home_starts_a_session_and_opens_the_menu(make_kiosk, qtbot):
     kiosk = make_kiosk()
     assert kiosk.nav.current == "home" and kiosk.sessions.current is None
     with qtbot.waitSignal(kiosk.sessions.started):
-        qtbot.mouseClick(kiosk.home, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(kiosk.front.home, Qt.MouseButton.LeftButton)
     assert kiosk.nav.current == "menu"
     assert db_session(kiosk, kiosk.sessions.current.id)["start_kind"] == "resident"
 
@@ -40,7 +40,7 @@ def test_end_asks_first_then_wipes_and_returns_home(make_kiosk, qtbot):
     (session.work_dir / "giay-khai-sinh.pdf").write_bytes(b"%PDF-")
     QGuiApplication.clipboard().setText("079123456789")
     click(qtbot, kiosk.window, "menu_end")
-    assert kiosk.end_confirm.isVisible()
+    assert kiosk.front.end_confirm.isVisible()
     click(qtbot, kiosk.window, "endConfirmNo")
     assert kiosk.sessions.current is session and kiosk.nav.current == "menu"
     click(qtbot, kiosk.window, "menu_end")
@@ -62,12 +62,12 @@ def test_idle_session_shows_countdown_then_ends_as_timeout(make_kiosk, qtbot):
     session = kiosk.sessions.current
     with qtbot.waitSignal(kiosk.idle.warning, timeout=5000):
         pass
-    assert kiosk.idle_overlay.isVisible()
-    qtbot.waitUntil(lambda: "giây" in kiosk.idle_overlay.seconds.text())
+    assert kiosk.front.idle_overlay.isVisible()
+    qtbot.waitUntil(lambda: "giây" in kiosk.front.idle_overlay.seconds.text())
     with qtbot.waitSignal(kiosk.sessions.ended, timeout=5000) as ended:
         pass
     assert ended.args == [session.id, "timeout"]
-    assert kiosk.nav.current == "home" and not kiosk.idle_overlay.isVisible()
+    assert kiosk.nav.current == "home" and not kiosk.front.idle_overlay.isVisible()
     assert db_session(kiosk, session.id)["end_reason"] == "timeout"
 
 
@@ -78,7 +78,7 @@ def test_continue_on_the_countdown_keeps_the_session(make_kiosk, qtbot):
         pass
     with qtbot.waitSignal(kiosk.idle.resumed):
         click(qtbot, kiosk.window, "idleContinue")
-    assert not kiosk.idle_overlay.isVisible()
+    assert not kiosk.front.idle_overlay.isVisible()
     assert kiosk.sessions.current is session
 
 
@@ -222,7 +222,7 @@ def test_every_menu_button_is_big_and_fully_on_screen(make_kiosk, qtbot, size):
     QApplication.instance().setStyleSheet(theme.stylesheet(metrics))
     kiosk.window.resize(*size)
     qtbot.waitUntil(lambda: kiosk.window.size().width() == size[0])
-    for name, tile in kiosk.menu.tiles.items():
+    for name, tile in kiosk.front.menu.tiles.items():
         top_left = tile.mapTo(kiosk.window, QPoint(0, 0))
         assert tile.height() >= metrics.target_px, name
         assert top_left.y() + tile.height() <= size[1], f"{name} runs off the screen"
@@ -256,7 +256,7 @@ def test_staff_entry_from_the_home_screen_starts_no_resident_session(make_kiosk,
     for _ in range(5):  # through the window, as a finger's touches come
         QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20))
     assert kiosk.nav.current == "staff_pin"
-    assert kiosk.sessions.current is None and not kiosk.home._corner_wait.isActive()
+    assert kiosk.sessions.current is None and not kiosk.front.home._corner_wait.isActive()
     assert session_rows(kiosk) == 0
     click(qtbot, kiosk.window, "pinCancel")
     assert kiosk.nav.current == "home"
@@ -278,8 +278,24 @@ def test_the_idle_question_hides_what_was_typed_behind_it(make_kiosk, qtbot):
     QVBoxLayout(screen).addWidget(field)
     kiosk.nav.add(screen)
     kiosk.nav.go("typed")
-    kiosk.idle_overlay.open()
-    kiosk.idle_overlay.set_seconds(30)
+    kiosk.front.idle_overlay.open()
+    kiosk.front.idle_overlay.set_seconds(30)
     with_number = kiosk.window.grab().toImage()
     field.clear()
     assert kiosk.window.grab().toImage() == with_number  # nothing of the page shows through
+
+
+@pytest.mark.allow_log("storage.corrupt", "storage.problem")
+def test_a_damaged_database_moved_aside_is_told_to_staff_on_the_home_screen(make_kiosk, qtbot, kiosk_paths):
+    kiosk_paths.ensure()
+    kiosk_paths.db_file.write_bytes(b"this is not sqlite at all" * 400)
+    kiosk = make_kiosk()
+    qtbot.waitUntil(lambda: kiosk.front.home.notice.isVisible())
+    assert kiosk.store.moved_aside is not None and kiosk.store.moved_aside.exists()
+    assert T.PROBLEM_DB_CORRUPT in kiosk.problems() and T.PROBLEM_DB_CORRUPT in kiosk.front.home.notice.text()
+
+
+def test_the_corrupt_notice_follows_the_store_not_the_words_of_its_message(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.store.problem = "the USB stick was moved"  # English detail for the log: never read by the kiosk
+    assert T.PROBLEM_DB_CORRUPT not in kiosk.problems()

@@ -289,22 +289,22 @@ class Walk:
 
     def home_notice(self):
         from kiosk_app.strings import common as C
-        self.k.home.show_notice([C.PROBLEM_DB, C.PROBLEM_NO_ADMIN_PIN])  # the longest the staff may see
+        self.k.front.home.show_notice([C.PROBLEM_DB, C.PROBLEM_NO_ADMIN_PIN])  # the longest the staff may see
 
     def menu(self):
-        self.k.home.show_notice([])
-        self.k.start_resident_session()
+        self.k.front.home.show_notice([])
+        self.k.front.start_resident_session()
 
     def end_confirm(self):
-        self.k.end_confirm.open()
+        self.k.front.end_confirm.open()
 
     def idle_overlay(self):
-        self.k.end_confirm.hide()
-        self.k.idle_overlay.set_seconds(30)
-        self.k.idle_overlay.open()
+        self.k.front.end_confirm.hide()
+        self.k.front.idle_overlay.set_seconds(30)
+        self.k.front.idle_overlay.open()
 
     def guides(self):
-        self.k.idle_overlay.hide()
+        self.k.front.idle_overlay.hide()
         self.k.nav.go("guides")
 
     def guide_player(self):

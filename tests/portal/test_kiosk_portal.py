@@ -98,7 +98,7 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
     qtbot.addWidget(kiosk.window)
     kiosk.start()
     try:
-        kiosk.start_resident_session()
+        kiosk.front.start_resident_session()
         kiosk.nav.go("portal")
         portal = kiosk.nav.screen("portal")
         qtbot.waitUntil(lambda: portal.page is not None and portal.page.title() == "Cổng thật (thử)", timeout=15000)
@@ -120,7 +120,7 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
         kiosk.sessions.end("finished")
         assert portal.profile is None and portal.page is None
         # The next resident is on the real portal again; an officer's practice session is not.
-        kiosk.start_resident_session()
+        kiosk.front.start_resident_session()
         kiosk.nav.go("portal")
         qtbot.waitUntil(lambda: portal.page is not None and portal.page.title() == "Cổng thật (thử)", timeout=15000)
         assert not portal.options.practice and portal.practice_badge.isHidden()

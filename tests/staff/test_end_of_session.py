@@ -101,7 +101,7 @@ def test_the_success_page_asks_to_write_down_the_dossier_code_and_offers_to_end(
     assert bar.isVisible() and "LT-0000ABCD" in bar.text()
     assert bar.mapTo(portal, bar.rect().bottomLeft()).y() < portal.stack.mapTo(portal, portal.stack.rect().topLeft()).y()
     click(qtbot, portal, "submittedEnd")
-    assert kiosk.end_confirm.isVisible()
+    assert kiosk.front.end_confirm.isVisible()
     with qtbot.waitSignal(kiosk.sessions.ended):
         click(qtbot, kiosk.window, "endConfirmYes")  # a practice filing: no questions
     assert not bar.isVisible()

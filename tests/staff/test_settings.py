@@ -105,7 +105,7 @@ def test_the_settings_screen_saves_and_applies(settings_screen, qtbot):
                                              {"code": "9.998", "name": "Thủ tục thứ hai"}]
     assert saved["scanner"]["presets"][0] == {"key": "id_card", "label": "Giấy tờ tùy thân", "color": False,
                                               "dpi": 275, "width_mm": 90.0, "height_mm": 60.0}
-    assert kiosk.idle.timeout_s == 45 and kiosk.home.commune.text() == "UBND xã Bình Phú"
+    assert kiosk.idle.timeout_s == 45 and kiosk.front.home.commune.text() == "UBND xã Bình Phú"
     click(qtbot, screen, "settingsBack")
     click(qtbot, kiosk.window, "staffGuided")
     assert kiosk.nav.current == "staff_guided"

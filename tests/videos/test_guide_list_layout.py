@@ -52,7 +52,7 @@ def test_any_step_is_three_taps_from_the_home_screen(qtbot, qapp, kiosk_paths):
     qtbot.addWidget(kiosk.window)
     kiosk.start()
     try:
-        qtbot.mouseClick(kiosk.home, Qt.MouseButton.LeftButton, pos=QPoint(400, 300))  # 1
+        qtbot.mouseClick(kiosk.front.home, Qt.MouseButton.LeftButton, pos=QPoint(400, 300))  # 1
         assert kiosk.nav.current == "menu"
         qtbot.mouseClick(kiosk.window.findChild(QPushButton, "menu_guides"), Qt.MouseButton.LeftButton)  # 2
         listing = kiosk.guides.list_screen

@@ -106,7 +106,7 @@ def test_watching_keeps_the_session_awake_until_the_video_waits(make_kiosk, qtbo
     player = kiosk.nav.screen("guide_player").player
     # Playing step 1 takes longer than the idle timeout and its countdown together.
     qtbot.waitUntil(lambda: kiosk.nav.screen("guide_player").playback.held, timeout=WAIT_MS)
-    assert kiosk.sessions.current is session and not kiosk.idle_overlay.isVisible()
+    assert kiosk.sessions.current is session and not kiosk.front.idle_overlay.isVisible()
     # Held at the end of the step, nothing plays: the idle countdown runs and ends the session.
     with qtbot.waitSignal(kiosk.sessions.ended, timeout=WAIT_MS) as ended:
         pass
