@@ -29,7 +29,7 @@ from kiosk_app.shell.screens.overlays import IdleOverlay
 from kiosk_app.shell.screens.staff import StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import ConfirmOverlay
-from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
+from kiosk_app.shell.window import KioskWindow, LockdownFilter, WindowInputFilters, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.watchdog import SystemdWatchdog
@@ -82,12 +82,12 @@ class Kiosk:
         self.outcomes = SessionOutcomes(self.sessions, self.store)
         self._feedback_for: str | None = None
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
-        QApplication.instance().installEventFilter(self.idle)
 
         self.window = KioskWindow(windowed=options.windowed)
         self.nav = self.window.nav
         self.lockdown = LockdownFilter(self.window)
-        QApplication.instance().installEventFilter(self.lockdown)
+        # On the kiosk's own windows, never on the QApplication (see WindowInputFilters).
+        self.input_filters = WindowInputFilters([self.idle, self.lockdown], self.window)
         self._build_screens()
         self._wire()
         self.scanning = self.guides = None  # built by start(), once the home screen is up
@@ -457,6 +457,7 @@ class Kiosk:
 
     def start(self) -> None:
         self.window.present()
+        self.input_filters.watch(self.window.windowHandle())
         screen = self.options.start_screen
         if screen == "home":
             self.nav.go("home")
@@ -499,9 +500,7 @@ class Kiosk:
         self.store.close()
         if self.scanning is not None:
             self.scanning.shutdown()
-        app = QApplication.instance()
-        app.removeEventFilter(self.idle)
-        app.removeEventFilter(self.lockdown)
+        self.input_filters.unwatch(self.window.windowHandle())
         self.idle.stop()
         self._flush_timer.stop()
         self.window.allow_close = True
