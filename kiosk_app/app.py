@@ -165,26 +165,10 @@ class Kiosk:
             portal.start_session(self.sessions.current)
 
     def _portal_help(self, url: str, title: str) -> None:
-        # The guide step explaining this page, or the guide list; the portal keeps its page,
-        # and the player's "back" returns to it.
+        # The guide step explaining this page, or the guide list. The portal keeps its page; the
+        # guide room remembers where the guide was opened from, and its "back" returns there.
         if not self.guides.open_for_page(url, title):
             self.nav.go("guides")
-            return
-        player = self.nav.screen("guide_player")
-        if not getattr(self, "_help_return_wired", False):
-            self._help_return_wired = True
-            player.back.connect(self._back_from_portal_help)
-            # Leaving the guide another way (menu, end of session) forgets where it came from.
-            self.nav.changed.connect(lambda name: name in ("menu", "home") and self._forget_portal_help())
-        self._help_from_portal = True
-
-    def _forget_portal_help(self) -> None:
-        self._help_from_portal = False
-
-    def _back_from_portal_help(self) -> None:
-        if self._help_from_portal:
-            self._help_from_portal = False
-            self.nav.go("portal")
 
     def _build_scan_screen(self):
         from kiosk_app.scanner.screen import ScanScreen  # page previews: built when first needed
