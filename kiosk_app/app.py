@@ -28,7 +28,7 @@ from kiosk_app.shell.screens.menu import MenuScreen
 from kiosk_app.shell.screens.overlays import IdleOverlay
 from kiosk_app.shell.screens.staff import StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
-from kiosk_app.shell.widgets import ConfirmOverlay
+from kiosk_app.shell.widgets import ConfirmOverlay, close_dialogs
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, WindowInputFilters, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
@@ -435,6 +435,8 @@ class Kiosk:
         self.sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
         self.scanning.progress.connect(lambda *_: self.idle.poke())  # a long feeder scan is not idleness
         self.guides = GuideRoom(self.nav, self.sessions.record, self.config.videos, keep_awake=self.idle.poke)
+        # First: a page's alert or the file picker left open would stay over the next resident's screen.
+        self.sessions.add_wipe_step("dialogs", lambda _s: close_dialogs())
         self.sessions.add_wipe_step("scanner", self.scanning.end_session)
         self.sessions.add_wipe_step("screens", self._reset_screens)
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())

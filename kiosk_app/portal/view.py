@@ -356,6 +356,19 @@ class PortalScreen(Screen):
         if page is not None and shiboken6.isValid(page):
             page.triggerAction(QWebEnginePage.WebAction.Stop)
             page.blockSignals(True)
+            if page.dialog_depth:
+                # Ended from inside one of the page's dialogs (an idle timeout over an alert):
+                # the dialog is closed by now, but its event loop still runs inside the page's
+                # callback. Out of sight now, deleted once that callback has returned.
+                if view is not None and shiboken6.isValid(view):
+                    view.hide()
+                    view.setParent(None)
+                page.after_dialogs = lambda: self._delete_web(view, profile)
+                return
+        self._delete_web(view, profile)
+
+    @staticmethod
+    def _delete_web(view: QWebEngineView | None, profile: SessionProfile | None) -> None:
         if view is not None and shiboken6.isValid(view):
             view.setParent(None)
             shiboken6.delete(view)  # the page is the view's child and goes with it
