@@ -12,6 +12,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission, QWebEn
 
 from kiosk_app.portal.rules import (
     RateLimiter,
+    chromium_refusal,
     files_matching_accept,
     session_files,
     navigation_decision,
@@ -100,6 +101,8 @@ class KioskPage(QWebEnginePage):
         self.newWindowRequested.connect(self._new_window)
         self.loadStarted.connect(lambda: self.settings().setAttribute(
             QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, True))
+        self._browser_refusals: set[tuple[str, str]] = set()  # reported once per page
+        self.loadStarted.connect(self._browser_refusals.clear)
         self.permissionRequested.connect(self._permission)
         self.certificateError.connect(self._certificate_error)
         self.fullScreenRequested.connect(lambda request: (request.reject(), self.refused.emit("fullscreen", "")))
@@ -208,6 +211,12 @@ class KioskPage(QWebEnginePage):
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
         if message.startswith(TEXT_FOCUS_MARK + ":"):
             self.text_focus.emit(message.endswith(":on"))
+            return
+        # Chromium's own refusals come with no source; messages of the page's scripts have one.
+        refusal = chromium_refusal(message) if not source else None
+        if refusal is not None and refusal not in self._browser_refusals:
+            self._browser_refusals.add(refusal)
+            self.refused.emit(*refusal)
             return
         log.debug("page console: %s", message[:200])
 

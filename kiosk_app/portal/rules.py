@@ -202,6 +202,26 @@ def request_decision(url: str, kind: str, rules: PortalRules) -> Decision:
     return decision if not decision.allowed else Decision(True, "unknown-type-allowlist")
 
 
+# Chromium refuses some things on its own, before any hook of the kiosk sees them, and says so
+# only on the page's console (with no source, unlike a page's own console messages).
+_CHROMIUM_REFUSALS = (
+    (re.compile(r"^Not allowed to load local resource: (\S+)"), "local-resource"),
+    (re.compile(r"^Not allowed to navigate top frame to data URL: (\S+)"), "data-url"),
+    (re.compile(r"^Refused to frame '([^']*)' because an ancestor violates"), "frame-ancestors"),
+    (re.compile(r"^Refused to display '([^']*)' in a frame because it set 'X-Frame-Options'"), "x-frame-options"),
+    (re.compile(r"^(?:Failed|Not allowed) to launch '([^']*)'"), "external-protocol"),
+)
+
+
+def chromium_refusal(message: str) -> tuple[str, str] | None:
+    """(what, url safe to log) when a console message is one of Chromium's own refusals."""
+    for pattern, what in _CHROMIUM_REFUSALS:
+        found = pattern.match(message)
+        if found:
+            return what, redact_url(found.group(1))
+    return None
+
+
 def permission_decision(permission: str, rules: PortalRules) -> Decision:
     """Camera, microphone, location, notifications…: denied unless the config lists them."""
     name = permission.lower()

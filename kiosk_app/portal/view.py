@@ -46,6 +46,8 @@ log = logging.getLogger("kiosk.portal")
 
 # Chromium's net error for a request our interceptor blocked (net::ERR_BLOCKED_BY_CLIENT).
 ERR_BLOCKED_BY_CLIENT = -20
+# Refusals Chromium makes by itself (rules.chromium_refusal): a link or frame the page tried.
+BROWSER_REFUSALS = {"local-resource", "data-url", "frame-ancestors", "x-frame-options", "external-protocol"}
 _OFFLINE_DOMAINS = {
     QWebEngineLoadingInfo.ErrorDomain.ConnectionErrorDomain,
     QWebEngineLoadingInfo.ErrorDomain.DnsErrorDomain,
@@ -444,7 +446,9 @@ class PortalScreen(Screen):
 
     def _on_refused(self, what: str, detail: str) -> None:
         self._record("portal.refused", what=what, detail=detail)
-        if what == "certificate":
+        if what in BROWSER_REFUSALS:
+            self._show_notice(text.REFUSED_BY_BROWSER, None)  # the page stays; the resident knows why
+        elif what == "certificate":
             self._stop_and_show("certificate", text.CERT_TITLE, text.CERT_TEXT, text.BLOCKED_BACK)
         elif what in ("http-auth", "proxy-auth") and self.page is not None:
             self.page.triggerAction(QWebEnginePage.WebAction.Stop)
