@@ -443,7 +443,7 @@ class Kiosk:
 
     def start(self) -> None:
         self.window.present()
-        self.input_filters.watch(self.window.windowHandle())
+        self.input_filters.follow(self.window)
         screen = self.options.start_screen
         if screen == "home":
             self.nav.go("home")

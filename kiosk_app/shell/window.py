@@ -151,12 +151,23 @@ class WindowInputFilters(QObject):
     any event, QtWebEngine's internal ones included (a download's queued call to its profile
     internals crashed the kiosk with SIGSEGV on xcb). Every touch, click and key for a widget
     passes through its top-level QWindow first, so a filter there sees them all. The main window
-    is watched when shown, dialogs when they take the focus."""
+    is followed (`follow`), dialogs are watched when they take the focus."""
 
     def __init__(self, filters: list[QObject], parent: QObject | None = None):
         super().__init__(parent)
         self._filters = list(filters)
         QGuiApplication.instance().focusWindowChanged.connect(self.watch)
+
+    def follow(self, widget: QWidget) -> None:
+        """Keep the filters on this top-level widget's window, also when Qt replaces it: on xcb it
+        does when the first web view joins a window already shown (its QWindow is made anew)."""
+        widget.installEventFilter(self)  # sees the events of this one widget only
+        self.watch(widget.windowHandle())
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.WinIdChange:
+            self.watch(obj.windowHandle())
+        return False
 
     def watch(self, window: QWindow | None) -> None:
         if window is None:

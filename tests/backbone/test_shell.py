@@ -264,3 +264,19 @@ def test_dialogs_are_locked_down_and_their_touches_keep_the_session(make_kiosk, 
     QTest.mouseClick(dialog.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(50, 50))
     assert kiosk.idle._last_input > before
     dialog.close()
+
+
+def test_filters_follow_the_window_when_qt_makes_a_new_one(make_kiosk, caplog):
+    """On xcb, the first web view in a window already shown makes Qt replace its QWindow."""
+    from PySide6.QtGui import QKeyEvent
+
+    kiosk = make_kiosk()
+    old = kiosk.window.windowHandle()
+    kiosk.window.destroy()
+    kiosk.window.create()
+    new = kiosk.window.windowHandle()
+    assert new is not old
+    # Straight to the new window, before any focus change could have reached the kiosk.
+    caplog.set_level("INFO", logger="kiosk.shell")
+    QApplication.sendEvent(new, QKeyEvent(QKeyEvent.Type.KeyPress, K.Key_Escape, M.NoModifier))
+    assert [r for r in caplog.records if getattr(r, "event", "") == "shell.key_refused"]

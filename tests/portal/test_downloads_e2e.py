@@ -92,4 +92,13 @@ def test_downloads_never_kill_the_kiosk(download_kiosk, xvfb_display, site):
     wait_until(lambda: sorted(os.listdir(kiosk.session_folder)) == ["bien-nhan.pdf"], timeout=10,
                what="partial downloads removed")
     assert kiosk.proc.poll() is None
+
+    # The page has the keyboard's focus: the ways out are still swallowed, staff still get in.
+    page_keys = ("Escape", "alt+F4", "ctrl+w", "ctrl+q", "F11", "F12", "ctrl+shift+i", "ctrl+p")
+    for key in page_keys:
+        subprocess.run(["xdotool", "key", key], env=dict(os.environ, DISPLAY=xvfb_display), check=True)
+    wait_until(lambda: len([e for e in kiosk.events() if e["event"] == "shell.key_refused"]) >= len(page_keys),
+               what="every escape key refused")
+    subprocess.run(["xdotool", "key", "ctrl+alt+shift+a"], env=dict(os.environ, DISPLAY=xvfb_display), check=True)
+    kiosk.wait_event("ui.screen", screen="staff_pin")
     assert kiosk.stop() == 0
