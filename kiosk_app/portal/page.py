@@ -212,8 +212,8 @@ class KioskPage(QWebEnginePage):
         if message.startswith(TEXT_FOCUS_MARK + ":"):
             self.text_focus.emit(message.endswith(":on"))
             return
-        # Chromium's own refusals come with no source; messages of the page's scripts have one.
-        refusal = chromium_refusal(message) if not source else None
+        # A page's script could write the same words: at worst one false line and banner per page.
+        refusal = chromium_refusal(message)
         if refusal is not None and refusal not in self._browser_refusals:
             self._browser_refusals.add(refusal)
             self.refused.emit(*refusal)

@@ -203,7 +203,7 @@ def request_decision(url: str, kind: str, rules: PortalRules) -> Decision:
 
 
 # Chromium refuses some things on its own, before any hook of the kiosk sees them, and says so
-# only on the page's console (with no source, unlike a page's own console messages).
+# only on the page's console.
 _CHROMIUM_REFUSALS = (
     (re.compile(r"^Not allowed to load local resource: (\S+)"), "local-resource"),
     (re.compile(r"^Not allowed to navigate top frame to data URL: (\S+)"), "data-url"),
