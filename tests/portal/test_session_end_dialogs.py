@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk_app.app import Kiosk, Options
 from kiosk_app.config import load_config
 from tests.portal.conftest import Response
+from tests.portal.test_practice_flow import click_element
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_idle_timeout_closes_a_page_dialog(qtbot, portal_kiosk, script):
         portal.page.runJavaScript(script)
     assert ended.args == [session.id, "timeout"] and seen == ["portalDialog"]
     assert QApplication.activeModalWidget() is None
-    assert kiosk.nav.current == "home"
+    assert kiosk.nav.current == "home" and not kiosk.idle_overlay.isVisible()
     # The page outlived its own dialog's event loop, then went with its profile.
     qtbot.waitUntil(lambda: not shiboken6.isValid(old_view), timeout=5000)
     assert portal.page is None and portal.profile is None
@@ -67,6 +68,25 @@ def test_idle_timeout_closes_a_page_dialog(qtbot, portal_kiosk, script):
     kiosk.idle.timeout_s, kiosk.idle.countdown_s = 120, 30
     portal = open_portal(qtbot, kiosk)
     assert QApplication.activeModalWidget() is None
+
+
+def test_idle_timeout_closes_the_file_picker(qtbot, portal_kiosk, site):
+    site.routes["/ask"] = Response('<title>Hỏi</title><input id="tep" type="file" style="width:600px;height:200px">')
+    kiosk = portal_kiosk
+    portal = open_portal(qtbot, kiosk)
+    Image.new("RGB", (210, 297), "white").save(kiosk.sessions.current.work_dir / "giay-to.pdf")
+    seen = []
+    time_out_once_a_dialog_is_open(kiosk, seen)
+    with qtbot.waitSignal(kiosk.sessions.ended, timeout=20000):
+        for _ in range(5):  # the first touches can come before the page's first frame
+            click_element(qtbot, portal, "#tep")
+            try:
+                qtbot.waitUntil(lambda: bool(seen), timeout=2000)  # the picker runs, then times out
+                break
+            except qtbot.TimeoutError:
+                continue
+    assert seen == ["sessionFilePicker"]
+    assert QApplication.activeModalWidget() is None and kiosk.nav.current == "home"
 
 
 def test_idle_timeout_closes_the_file_viewer(qtbot, portal_kiosk):
