@@ -280,3 +280,14 @@ def test_filters_follow_the_window_when_qt_makes_a_new_one(make_kiosk, caplog):
     caplog.set_level("INFO", logger="kiosk.shell")
     QApplication.sendEvent(new, QKeyEvent(QKeyEvent.Type.KeyPress, K.Key_Escape, M.NoModifier))
     assert [r for r in caplog.records if getattr(r, "event", "") == "shell.key_refused"]
+
+
+def test_no_python_event_filter_on_the_whole_application(make_kiosk, monkeypatch):
+    """A Python filter on the QApplication makes PySide wrap every QObject that gets an event,
+    QtWebEngine's internals included: on xcb a download then killed the kiosk (SIGSEGV)."""
+    installed = []
+    monkeypatch.setattr(QApplication.instance(), "installEventFilter", installed.append)
+    kiosk = make_kiosk(start_screen="menu")
+    kiosk.nav.go("scan")
+    kiosk.nav.go("guides")
+    assert installed == []
