@@ -19,6 +19,7 @@ PAGE = """<!doctype html><html><head><title>Tải tệp</title></head><body styl
 <a id="go" href="/dl" style="position:fixed;inset:0;display:block;font-size:60px;background:#eef">Tải tệp</a>
 </body></html>"""
 MIDDLE = (683, 520)
+PAGE_COLOUR = (238, 238, 255)  # #eef
 VIEW_BUTTON = (1143, 206)  # "Xem tệp" on the notice above the page, at 1366x768
 VIEWER_CLOSE = (1217, 633)  # the viewer's "Đóng"
 MAX_DOWNLOAD_MB = 2
@@ -55,8 +56,16 @@ def download_kiosk(start_kiosk, xvfb_display, site, tmp_path):
     return kiosk
 
 
-def test_downloads_never_kill_the_kiosk(download_kiosk, xvfb_display, site):
+def page_painted(display, tmp_path) -> bool:
+    shot = tmp_path / "screen.png"
+    subprocess.run(["import", "-window", "root", str(shot)], env=dict(os.environ, DISPLAY=display), check=True)
+    return Image.open(shot).convert("RGB").getpixel(MIDDLE) == PAGE_COLOUR
+
+
+def test_downloads_never_kill_the_kiosk(download_kiosk, xvfb_display, site, tmp_path):
     kiosk = download_kiosk
+    # The first touch must find the page on screen, not a window still waiting for its first frame.
+    wait_until(lambda: page_painted(xvfb_display, tmp_path), interval=0.3, what="the page on screen")
 
     def download(response: Response, **expected) -> dict:
         site.routes["/dl"] = response
