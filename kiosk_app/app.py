@@ -27,7 +27,8 @@ from kiosk_app.session.manager import SessionManager
 from kiosk_app.shell import theme
 from kiosk_app.shell.front import FrontRoom
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
-from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
+from kiosk_app.shell.widgets import close_dialogs
+from kiosk_app.shell.window import KioskWindow, LockdownFilter, WindowInputFilters, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.watchdog import SystemdWatchdog
@@ -64,11 +65,11 @@ class Kiosk:
         self.auth = StaffAuth(self.store, config.staff.failed_pin_limit, config.staff.lockout_s)
         self.outcomes = SessionOutcomes(self.sessions, self.store)
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
-        QApplication.instance().installEventFilter(self.idle)
         self.window = KioskWindow(windowed=options.windowed)
         self.nav = self.window.nav
         self.lockdown = LockdownFilter(self.window)
-        QApplication.instance().installEventFilter(self.lockdown)
+        # On the kiosk's own windows, never on the QApplication (see WindowInputFilters).
+        self.input_filters = WindowInputFilters([self.idle, self.lockdown], self.window)
         self.scanning: ScanService | None = None  # built by start(), once the home screen is up,
         self.guides: GuideRoom | None = None  # like the guides
         self._sync: SyncWorker | None = None  # sending figures upward, when configured
@@ -144,12 +145,15 @@ class Kiosk:
         self.sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
         self.scanning.progress.connect(lambda *_: self.idle.poke())  # a long feeder scan is not idleness
         self.guides = GuideRoom(self.nav, self.sessions.record, self.config.videos, keep_awake=self.idle.poke)
+        # First: a page's alert or the file picker left open would stay over the next resident's screen.
+        self.sessions.add_wipe_step("dialogs", lambda _s: close_dialogs())
         self.sessions.add_wipe_step("scanner", self.scanning.end_session)
         self.sessions.add_wipe_step("screens", lambda _s: [screen.reset() for screen in self.nav.screens()])
         self.sessions.add_wipe_step("clipboard", lambda _s: QGuiApplication.clipboard().clear())
 
     def start(self) -> None:
         self.window.present()
+        self.input_filters.follow(self.window)
         screen = self.options.start_screen
         if screen == "home":
             self.nav.go("home")
@@ -195,9 +199,7 @@ class Kiosk:
         self.store.close()
         if self.scanning is not None:
             self.scanning.shutdown()
-        app = QApplication.instance()
-        app.removeEventFilter(self.idle)
-        app.removeEventFilter(self.lockdown)
+        self.input_filters.unwatch(self.window.windowHandle())
         self.idle.stop()
         self._flush_timer.stop()
         self.window.allow_close = True

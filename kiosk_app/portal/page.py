@@ -12,6 +12,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission, QWebEn
 
 from kiosk_app.portal.rules import (
     RateLimiter,
+    chromium_refusal,
     files_matching_accept,
     session_files,
     navigation_decision,
@@ -85,6 +86,10 @@ class KioskPage(QWebEnginePage):
         self.file_chooser = file_chooser
         self.session_folder = session_folder
         self.list_files = list_files
+        # How deep the page is inside its own dialogs (alert, confirm, prompt, file picker): each
+        # runs an event loop inside this page's callback, so the page must outlive it.
+        self.dialog_depth = 0
+        self.after_dialogs: Callable[[], None] | None = None  # run once the last one has returned
         self.popups = RateLimiter(limit=5, window_s=10.0)
         self.main_navigations = RateLimiter(limit=25, window_s=10.0)
         self._popup_url: QUrl | None = None
@@ -96,6 +101,8 @@ class KioskPage(QWebEnginePage):
         self.newWindowRequested.connect(self._new_window)
         self.loadStarted.connect(lambda: self.settings().setAttribute(
             QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, True))
+        self._browser_refusals: set[tuple[str, str]] = set()  # reported once per page
+        self.loadStarted.connect(self._browser_refusals.clear)
         self.permissionRequested.connect(self._permission)
         self.certificateError.connect(self._certificate_error)
         self.fullScreenRequested.connect(lambda request: (request.reject(), self.refused.emit("fullscreen", "")))
@@ -180,19 +187,36 @@ class KioskPage(QWebEnginePage):
         self.refused.emit("certificate", f"{redact_url(error.url().toString())} {error.type().name}")
 
     # JavaScript dialogs, files ---------------------------------------------------------------
+    def _in_dialog(self, ask: Callable[[], object]):
+        self.dialog_depth += 1
+        try:
+            return ask()
+        finally:
+            self.dialog_depth -= 1
+            if not self.dialog_depth and self.after_dialogs is not None:
+                # After this callback has returned to QtWebEngine, from the main event loop.
+                QTimer.singleShot(0, self.after_dialogs)
+                self.after_dialogs = None
+
     def javaScriptAlert(self, origin: QUrl, text: str) -> None:  # noqa: N802
-        self.dialogs.alert(text)
+        self._in_dialog(lambda: self.dialogs.alert(text))
 
     def javaScriptConfirm(self, origin: QUrl, text: str) -> bool:  # noqa: N802
-        return bool(self.dialogs.confirm(text))
+        return bool(self._in_dialog(lambda: self.dialogs.confirm(text)))
 
     def javaScriptPrompt(self, origin: QUrl, text: str, default: str):  # noqa: N802
-        answer = self.dialogs.prompt(text, default)
+        answer = self._in_dialog(lambda: self.dialogs.prompt(text, default))
         return (answer is not None, answer or "")
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
         if message.startswith(TEXT_FOCUS_MARK + ":"):
             self.text_focus.emit(message.endswith(":on"))
+            return
+        # A page's script could write the same words: at worst one false line and banner per page.
+        refusal = chromium_refusal(message)
+        if refusal is not None and refusal not in self._browser_refusals:
+            self._browser_refusals.add(refusal)
+            self.refused.emit(*refusal)
             return
         log.debug("page console: %s", message[:200])
 
@@ -209,7 +233,7 @@ class KioskPage(QWebEnginePage):
             return []
         multiple = mode == QWebEnginePage.FileSelectionMode.FileSelectOpenMultiple
         candidates = self.session_files_for(list(accepted))
-        chosen = self.file_chooser(candidates, multiple)
+        chosen = self._in_dialog(lambda: self.file_chooser(candidates, multiple))
         allowed = set(candidates)
         # Whatever the chooser returns, only offered files get through.
         result = [str(p) for p in chosen if p in allowed]

@@ -45,8 +45,6 @@ class PortalRoom:
         self._practice, self._guides, self._on_built = practice, guides, on_built
         self.practice_portal: PracticePortal | None = None  # started when first needed
         self._default: PortalOptions | None = None  # the portal of an ordinary session
-        self._help_return_wired = False
-        self._help_from_portal = False  # the guide player was opened by the portal's "Hướng dẫn"
         nav.add_lazy(PORTAL_SCREEN, self._make_portal)
 
     def _make_portal(self) -> PortalScreen:
@@ -97,25 +95,10 @@ class PortalRoom:
             portal.start_session(self._sessions.current)
 
     def _help(self, url: str, title: str) -> None:
-        # The guide step explaining this page, or the guide list; the portal keeps its page,
-        # and the player's "back" returns to it.
+        # The guide step explaining this page, or the guide list. The portal keeps its page; the
+        # guide room remembers where the guide was opened from, and its "back" returns there.
         if not self._guides().open_for_page(url, title):
             self._nav.go("guides")
-            return
-        if not self._help_return_wired:
-            self._help_return_wired = True
-            self._nav.screen("guide_player").back.connect(self._back_from_help)
-            # Leaving the guide another way (menu, end of session) forgets where it came from.
-            self._nav.changed.connect(lambda name: name in ("menu", "home") and self._forget_help())
-        self._help_from_portal = True
-
-    def _forget_help(self) -> None:
-        self._help_from_portal = False
-
-    def _back_from_help(self) -> None:
-        if self._help_from_portal:
-            self._help_from_portal = False
-            self._nav.go(PORTAL_SCREEN)
 
     def shutdown(self) -> None:
         if self.practice_portal is not None:

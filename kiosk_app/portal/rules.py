@@ -171,6 +171,57 @@ def subresource_decision(url: str, rules: PortalRules) -> Decision:
     return Decision(False, "subresource-host-not-allowed")
 
 
+# Every request type of QWebEngineUrlRequestInfo in QtWebEngine 6.12 (by enum name) and the
+# rule that decides it. A service worker's navigation preload fetches the page being navigated
+# to, so it is a navigation. A type not listed here (a newer QtWebEngine) is logged and held to
+# the stricter navigation rule.
+REQUEST_KINDS = {
+    "ResourceTypeMainFrame": "main",
+    "ResourceTypeNavigationPreloadMainFrame": "main",
+    "ResourceTypeSubFrame": "frame",
+    "ResourceTypeNavigationPreloadSubFrame": "frame",
+    **{f"ResourceType{name}": "subresource" for name in (
+        "Stylesheet", "Script", "Image", "FontResource", "SubResource", "Object", "Media", "Worker",
+        "SharedWorker", "Prefetch", "Favicon", "Xhr", "Ping", "ServiceWorker", "CspReport",
+        "PluginResource", "Json", "WebSocket")},
+}
+
+
+def request_kind(type_name: str) -> str:
+    """main, frame, subresource, or unknown (a request type this table does not know)."""
+    return REQUEST_KINDS.get(type_name, "unknown")
+
+
+def request_decision(url: str, kind: str, rules: PortalRules) -> Decision:
+    """May a request of this kind (request_kind) go out? The request interceptor's rule."""
+    if kind in ("main", "frame"):
+        return navigation_decision(url, rules, main_frame=kind == "main")
+    if kind == "subresource":
+        return subresource_decision(url, rules)
+    decision = navigation_decision(url, rules, main_frame=False)
+    return decision if not decision.allowed else Decision(True, "unknown-type-allowlist")
+
+
+# Chromium refuses some things on its own, before any hook of the kiosk sees them, and says so
+# only on the page's console.
+_CHROMIUM_REFUSALS = (
+    (re.compile(r"^Not allowed to load local resource: (\S+)"), "local-resource"),
+    (re.compile(r"^Not allowed to navigate top frame to data URL: (\S+)"), "data-url"),
+    (re.compile(r"^Refused to frame '([^']*)' because an ancestor violates"), "frame-ancestors"),
+    (re.compile(r"^Refused to display '([^']*)' in a frame because it set 'X-Frame-Options'"), "x-frame-options"),
+    (re.compile(r"^(?:Failed|Not allowed) to launch '([^']*)'"), "external-protocol"),
+)
+
+
+def chromium_refusal(message: str) -> tuple[str, str] | None:
+    """(what, url safe to log) when a console message is one of Chromium's own refusals."""
+    for pattern, what in _CHROMIUM_REFUSALS:
+        found = pattern.match(message)
+        if found:
+            return what, redact_url(found.group(1))
+    return None
+
+
 def permission_decision(permission: str, rules: PortalRules) -> Decision:
     """Camera, microphone, location, notifications…: denied unless the config lists them."""
     name = permission.lower()

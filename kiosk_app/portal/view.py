@@ -10,10 +10,6 @@ from typing import Callable, Protocol
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineLoadingInfo, QWebEnginePage
-# QtWebEngine's widgets are QtQuick items inside. The shell's application-wide event filters
-# see their events; without the QtQuick bindings loaded, PySide guesses their type with a
-# dynamic_cast on a half-built object and crashes (PySide6 6.12).
-import PySide6.QtQuick  # noqa: F401
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -52,6 +48,8 @@ log = logging.getLogger("kiosk.portal")
 ERR_BLOCKED_BY_CLIENT = -20
 # The offline panel asks the resident to tell staff from the second failure in a row (attempt 1).
 TELL_STAFF_FROM_ATTEMPT = 1
+# Refusals Chromium makes by itself (rules.chromium_refusal): a link or frame the page tried.
+BROWSER_REFUSALS = {"local-resource", "data-url", "frame-ancestors", "x-frame-options", "external-protocol"}
 _OFFLINE_DOMAINS = {
     QWebEngineLoadingInfo.ErrorDomain.ConnectionErrorDomain,
     QWebEngineLoadingInfo.ErrorDomain.DnsErrorDomain,
@@ -252,8 +250,10 @@ class PortalScreen(Screen):
             page.setMinimumSize(1, 1)  # room for the keyboard on small screens
         root.addWidget(self.stack, 1)
         # Below the page, never over it: the page shrinks and the field is scrolled into sight.
-        # Its height comes from the screen's (OnScreenKeyboard.sizeHint).
-        self.keyboard = OnScreenKeyboard(lambda: self.view.focusProxy() if self.view is not None else None)
+        # Its height comes from the screen's (OnScreenKeyboard.sizeHint). Keys go to the top-level
+        # window, which hands them to its focused widget (the page's field): Python never holds
+        # QtWebEngine's internal input widget.
+        self.keyboard = OnScreenKeyboard(lambda: self.window().windowHandle() if self.view is not None else None)
         self.keyboard.hide()
         root.addWidget(self.keyboard)
 
@@ -359,6 +359,19 @@ class PortalScreen(Screen):
         if page is not None and shiboken6.isValid(page):
             page.triggerAction(QWebEnginePage.WebAction.Stop)
             page.blockSignals(True)
+            if page.dialog_depth:
+                # Ended from inside one of the page's dialogs (an idle timeout over an alert):
+                # the dialog is closed by now, but its event loop still runs inside the page's
+                # callback. Out of sight now, deleted once that callback has returned.
+                if view is not None and shiboken6.isValid(view):
+                    view.hide()
+                    view.setParent(None)
+                page.after_dialogs = lambda: self._delete_web(view, profile)
+                return
+        self._delete_web(view, profile)
+
+    @staticmethod
+    def _delete_web(view: QWebEngineView | None, profile: SessionProfile | None) -> None:
         if view is not None and shiboken6.isValid(view):
             view.setParent(None)
             shiboken6.delete(view)  # the page is the view's child and goes with it
@@ -435,7 +448,9 @@ class PortalScreen(Screen):
 
     def _on_refused(self, what: str, detail: str) -> None:
         self._record("portal.refused", what=what, detail=detail)
-        if what == "certificate":
+        if what in BROWSER_REFUSALS:
+            self._show_notice(text.REFUSED_BY_BROWSER, None)  # the page stays; the resident knows why
+        elif what == "certificate":
             self._stop_and_show("certificate", text.CERT_TITLE, text.CERT_TEXT, text.BLOCKED_BACK)
         elif what in ("http-auth", "proxy-auth") and self.page is not None:
             self.page.triggerAction(QWebEnginePage.WebAction.Stop)

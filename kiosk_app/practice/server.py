@@ -80,6 +80,30 @@ class PracticeSite:
         )
 
 
+def receipt_pdf(procedure: str, code: str) -> bytes:
+    """The practice receipt (biên nhận) a resident downloads after filing: one A4 page, made
+    with Pillow and the bundled font, marked as practice."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from kiosk_app.paths import FONTS_DIR
+
+    page = Image.new("RGB", (827, 1169), "white")  # A4 at 100 dpi
+    draw = ImageDraw.Draw(page)
+    bold = ImageFont.truetype(str(FONTS_DIR / "NotoSans-Bold.ttf"), 34)
+    regular = ImageFont.truetype(str(FONTS_DIR / "NotoSans-Regular.ttf"), 26)
+    lines = [(bold, "BIÊN NHẬN HỒ SƠ (LUYỆN TẬP)"), (regular, f"Thủ tục: {procedure}"),
+             (regular, f"Mã hồ sơ: {code}"), (regular, "Hồ sơ luyện tập, không được gửi tới cơ quan nào.")]
+    y = 80
+    for font, line in lines:
+        draw.text((60, y), line, fill="black", font=font)
+        y += 70
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=100.0)
+    return out.getvalue()
+
+
 def _error_box(message: str) -> str:
     return f'<p class="error" id="error">{html.escape(message)}</p>' if message else ""
 
@@ -195,7 +219,15 @@ class _Handler(BaseHTTPRequestHandler):
             if not proc or not code.startswith("LT-"):
                 return self._not_found()
             return self._send(site.page(TITLE_SUCCESS, "success.html", self._logged_in(),
-                                        name=html.escape(proc["name"]), code=html.escape(code)))
+                                        name=html.escape(proc["name"]), code=html.escape(code),
+                                        receipt=html.escape(f"/ho-so/bien-nhan?tt={proc['id']}&ma={quote(code)}")))
+        if path == "/ho-so/bien-nhan":
+            proc = site.by_id.get(query.get("tt", ""))
+            code = query.get("ma", "")
+            if not proc or not code.startswith("LT-"):
+                return self._not_found()
+            return self._send(receipt_pdf(proc["name"], code), ctype="application/pdf",
+                              headers={"Content-Disposition": "attachment; filename=bien-nhan.pdf"})
         return self._not_found()
 
     def _form_page(self, proc: dict, fields: dict[str, str], error: str) -> bytes:

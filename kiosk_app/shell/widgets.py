@@ -6,7 +6,7 @@ import logging
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk_app.logs import log_event
 
@@ -129,3 +129,22 @@ class ConfirmOverlay(Overlay):
     def _reject(self) -> None:
         self.hide()
         self.rejected.emit()
+
+
+def close_dialogs() -> int:
+    """Close every modal dialog still open (a page's alert, the file picker, a file viewer…),
+    topmost first, as at the end of a session; returns how many. Asks Qt for the modal stack
+    instead of searching the widget tree, which would reach into QtWebEngine's internals."""
+    closed = 0
+    while (dialog := QApplication.activeModalWidget()) is not None:
+        if isinstance(dialog, QDialog):
+            dialog.reject()
+        else:
+            dialog.close()
+        if QApplication.activeModalWidget() is dialog:
+            log_event(log, "shell.dialog_stays", level=logging.WARNING, dialog=dialog.objectName())
+            break
+        closed += 1
+    if closed:
+        log_event(log, "shell.dialogs_closed", count=closed)
+    return closed

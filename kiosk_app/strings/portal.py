@@ -11,6 +11,8 @@ PRACTICE_BADGE = "CHẾ ĐỘ LUYỆN TẬP"
 BLOCKED_TITLE = "Trang này không mở được trên máy"
 BLOCKED_TEXT = "Máy này chỉ dùng để nộp hồ sơ trên Cổng Dịch vụ công. Trang bạn vừa chọn nằm ngoài cổng nên đã bị chặn."
 BLOCKED_BACK = "Quay lại trang trước"
+REFUSED_BY_BROWSER = ("Máy đã chặn một liên kết hoặc một phần của trang vì nó nằm ngoài Cổng Dịch vụ công. "
+                      "Bạn vẫn làm tiếp được trên trang này.")
 
 OFFLINE_TITLE = "Không kết nối được Cổng Dịch vụ công"
 OFFLINE_TEXT = "Máy đang không vào được mạng hoặc cổng đang bận. Bạn không cần làm gì: máy sẽ tự thử lại."

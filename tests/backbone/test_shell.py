@@ -106,8 +106,10 @@ def test_escape_keys_never_reach_the_screens(make_kiosk, qtbot, key, mods):
     kiosk.nav.add(probe)
     kiosk.nav.go("probe")
     probe.setFocus()
-    QTest.keyClick(probe, K.Key_A)
-    QTest.keyClick(probe, key, mods)
+    # Through the window, as the system delivers keys (straight to a widget skips the lockdown).
+    window = kiosk.window.windowHandle()
+    QTest.keyClick(window, K.Key_A)
+    QTest.keyClick(window, key, mods)
     assert probe.keys == [(K.Key_A, M.NoModifier)]
     assert kiosk.window.isVisible()
 
@@ -138,7 +140,7 @@ def test_corner_taps_must_be_quick_and_many():
 
 def test_staff_entry_without_admin_pin_says_so(make_kiosk, qtbot):
     kiosk = make_kiosk()
-    QTest.keyClick(kiosk.window, K.Key_A, M.ControlModifier | M.AltModifier | M.ShiftModifier)
+    QTest.keyClick(kiosk.window.windowHandle(), K.Key_A, M.ControlModifier | M.AltModifier | M.ShiftModifier)
     assert kiosk.nav.current == "staff_pin"
     assert kiosk.staff.pin.message.text() == T.STAFF_PIN_NOT_SET
     assert T.PROBLEM_NO_ADMIN_PIN in kiosk.problems()
@@ -299,3 +301,56 @@ def test_the_corrupt_notice_follows_the_store_not_the_words_of_its_message(make_
     kiosk = make_kiosk()
     kiosk.store.problem = "the USB stick was moved"  # English detail for the log: never read by the kiosk
     assert T.PROBLEM_DB_CORRUPT not in kiosk.problems()
+
+
+def test_corner_taps_at_the_window_open_the_staff_entry(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    window = kiosk.window.windowHandle()
+    for _ in range(5):
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20))
+    assert kiosk.nav.current == "staff_pin"
+
+
+def test_dialogs_are_locked_down_and_their_touches_keep_the_session(make_kiosk, qtbot):
+    """A dialog is a window of its own: it gets the same filters once it has the focus."""
+    from PySide6.QtWidgets import QDialog
+
+    kiosk = make_kiosk(start_screen="menu")
+    dialog = QDialog(kiosk.window)
+    dialog.resize(400, 300)
+    dialog.show()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is dialog.windowHandle())
+    QTest.keyClick(dialog.windowHandle(), K.Key_Escape)  # would reject a plain dialog
+    assert dialog.isVisible()
+    before = kiosk.idle._last_input
+    qtbot.waitUntil(lambda: kiosk.idle._clock() > before)
+    QTest.mouseClick(dialog.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(50, 50))
+    assert kiosk.idle._last_input > before
+    dialog.close()
+
+
+def test_filters_follow_the_window_when_qt_makes_a_new_one(make_kiosk, caplog):
+    """On xcb, the first web view in a window already shown makes Qt replace its QWindow."""
+    from PySide6.QtGui import QKeyEvent
+
+    kiosk = make_kiosk()
+    old = kiosk.window.windowHandle()
+    kiosk.window.destroy()
+    kiosk.window.create()
+    new = kiosk.window.windowHandle()
+    assert new is not old
+    # Straight to the new window, before any focus change could have reached the kiosk.
+    caplog.set_level("INFO", logger="kiosk.shell")
+    QApplication.sendEvent(new, QKeyEvent(QKeyEvent.Type.KeyPress, K.Key_Escape, M.NoModifier))
+    assert [r for r in caplog.records if getattr(r, "event", "") == "shell.key_refused"]
+
+
+def test_no_python_event_filter_on_the_whole_application(make_kiosk, monkeypatch):
+    """A Python filter on the QApplication makes PySide wrap every QObject that gets an event,
+    QtWebEngine's internals included: on xcb a download then killed the kiosk (SIGSEGV)."""
+    installed = []
+    monkeypatch.setattr(QApplication.instance(), "installEventFilter", installed.append)
+    kiosk = make_kiosk(start_screen="menu")
+    kiosk.nav.go("scan")
+    kiosk.nav.go("guides")
+    assert installed == []
