@@ -68,6 +68,14 @@ class _Message(QDialog):
         layout.addLayout(row)
 
 
+def run_dialog(dialog: QDialog) -> bool:
+    """Show a modal dialog until it is answered (or closed with the session); True if accepted.
+    Deleted afterwards: dialogs have the portal screen as parent, which lives all day."""
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    return accepted
+
+
 class KioskDialogs:
     """alert/confirm/prompt of a page as the kiosk's own big-button dialogs."""
 
@@ -75,16 +83,17 @@ class KioskDialogs:
         self.parent = parent
 
     def alert(self, message: str) -> None:
-        _Message(self.parent, message, with_cancel=False).exec()
+        run_dialog(_Message(self.parent, message, with_cancel=False))
 
     def confirm(self, message: str) -> bool:
-        return _Message(self.parent, message, with_cancel=True).exec() == QDialog.DialogCode.Accepted
+        return run_dialog(_Message(self.parent, message, with_cancel=True))
 
     def prompt(self, message: str, default: str) -> str | None:
         dialog = _Message(self.parent, message, with_cancel=True, default=default)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        edit = dialog.edit
+        if not run_dialog(dialog):
             return None
-        return dialog.edit.text() if dialog.edit else ""
+        return edit.text() if edit else ""
 
 
 def thumbnail(path: Path, size: QSize = THUMB) -> QPixmap:
@@ -160,7 +169,7 @@ def picker_chooser(parent: QWidget):
 
     def choose(files: list[Path], multiple: bool) -> list[Path]:
         dialog = SessionFilePicker(files, multiple, parent)
-        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else []
+        return dialog.chosen() if run_dialog(dialog) else []
 
     return choose
 
@@ -208,4 +217,4 @@ class FileViewer(QDialog):
 
 
 def view_file(parent: QWidget, path: Path) -> None:
-    FileViewer(path, parent).exec()
+    run_dialog(FileViewer(path, parent))

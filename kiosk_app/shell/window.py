@@ -210,8 +210,8 @@ class LockdownFilter(QObject):
                 if etype == QEvent.Type.KeyPress:
                     log_event(log, "shell.key_refused", key=int(event.key()))
                 return True
-        elif etype == QEvent.Type.MouseButtonPress:
-            # Seen once per press at the window, before any widget takes it.
+        elif etype == QEvent.Type.MouseButtonPress and obj is self._window.windowHandle():
+            # Seen once per press at the window, before any widget takes it (not a dialog's).
             pos = self._window.mapFromGlobal(event.globalPosition().toPoint())
             if in_staff_corner(pos.x(), pos.y()):
                 hit, self._taps = staff_corner_tapped(self._taps, time.monotonic())

@@ -102,3 +102,27 @@ def test_unknown_protocol_links_end_on_the_blocked_page(qtbot, make_screen, new_
         logged = session.named("portal.navigation")[-1]
         assert logged["reason"] == f"scheme-{scheme}" and "0912" not in logged["url"]
         screen.panel.primary.click()
+
+
+def test_what_chromium_drops_without_a_hook(qtbot, make_screen, new_session, site):
+    """README says these are silent (QtWebEngine 6.12 tells the kiosk nothing): nothing opens,
+    nothing is asked of the kiosk, the page stays. If this fails, a hook exists: use it."""
+    site.routes["/page"] = Response("<title>Trang</title><p>trang</p>")
+    site.routes["/xfo"] = Response("<title>X</title>x", headers={"X-Frame-Options": "DENY"})
+    screen = make_screen(home_url=site.url("/page"))
+    session = new_session()
+    start(qtbot, screen, session)
+    asked = []
+    screen.page.navigation.connect(lambda *args: asked.append(args))
+    js(qtbot, screen, "location.href = 'zalo://chat?p=0912'; 1")
+    js(qtbot, screen, f"var f = document.createElement('iframe'); f.id = 'x'; f.src = '{site.url('/xfo')}';"
+                      "document.body.appendChild(f); 1")
+    qtbot.waitUntil(lambda: bool(site.requested("/xfo")), timeout=10000)  # fetched, then not shown
+    assert js(qtbot, screen, "document.title") == "Trang" and screen.page.url().toString() == site.url("/page")
+    assert [a for a in asked if a[0] == "blocked"] == []
+
+    # about: addresses: Chromium commits about:blank#blocked, which the kiosk catches.
+    with qtbot.waitSignal(screen.message_shown, timeout=10000, check_params_cb=lambda kind: kind == "blocked"):
+        js(qtbot, screen, "location.href = 'about:config'; 1")
+    assert session.named("portal.navigation")[-1]["reason"] == "committed"
+    assert session.named("portal.refused") == []  # by now the frame's refusal would have come

@@ -2,7 +2,7 @@
 
 from PIL import Image
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from kiosk_app.portal.dialogs import FileViewer, KioskDialogs
 
@@ -19,7 +19,9 @@ def answer_next_dialog(action):
 
 
 def test_alert_confirm_prompt_are_kiosk_dialogs(qtbot):
-    dialogs = KioskDialogs(None)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialogs = KioskDialogs(parent)
     seen = []
     answer_next_dialog(lambda d: (seen.append(d), d.ok.click()))
     dialogs.alert("Hồ sơ đã được lưu")
@@ -39,6 +41,8 @@ def test_alert_confirm_prompt_are_kiosk_dialogs(qtbot):
     assert dialogs.prompt("Họ tên?", "") == "Án 1"
     answer_next_dialog(lambda d: d.cancel.click())
     assert dialogs.prompt("Họ tên?", "x") is None
+    # Each is deleted once answered: none piles up under the portal screen over a day.
+    qtbot.waitUntil(lambda: parent.findChildren(QDialog) == [])
 
 
 def test_downloaded_pdf_and_picture_open_in_the_kiosk(qtbot, tmp_path):
