@@ -38,6 +38,7 @@ class ScannerSettings:
     device: str = ""  # "" = the first real scanner found
     test_scanner_fallback: bool = False  # no real scanner: use SANE's test scanner
     hang_timeout_s: float = 60.0
+    stall_notice_s: float = 8.0  # no word for this long during a scan: "the scanner is slow"
     detect_blank_pages: bool = True
     presets: tuple[ScanPreset, ...] = DEFAULT_PRESETS
     document_types: tuple[str, ...] = DEFAULT_DOCUMENT_TYPES
@@ -63,6 +64,7 @@ def settings_from_config(section) -> ScannerSettings:
         device=section.device,
         test_scanner_fallback=section.test_scanner_fallback,
         hang_timeout_s=float(section.hang_timeout_s),
+        stall_notice_s=float(section.stall_notice_s),
         detect_blank_pages=section.detect_blank_pages,
         presets=presets,
         document_types=tuple(section.document_types) or DEFAULT_DOCUMENT_TYPES,

@@ -151,7 +151,7 @@ class ScanScreen(Screen):
 
         self.status = label(T.PREPARING, "notice")
         self.status.setObjectName("scanStatus")
-        self.retry = button(T.TRY_AGAIN, "", service.refresh_devices, name="scanRetry")
+        self.retry = button(T.TRY_AGAIN, "", service.search_again, name="scanRetry")
         self.blank_remove = button(T.BLANK_REMOVE, "", self._remove_blank, name="blankRemove")
         self.blank_keep = button(T.BLANK_KEEP, "", self._keep_blank, name="blankKeep")
         status_row = QHBoxLayout()
@@ -243,6 +243,7 @@ class ScanScreen(Screen):
         service.pageArrived.connect(self.strip.setCurrentRow)  # each new page shows as it arrives
         service.scanEnded.connect(self._on_scan_ended)
         service.blankPagesFound.connect(self._on_blank)
+        service.stalled.connect(self._on_stalled)
         self._blank_question(False)
         self._on_state(service.state)
         self._refresh_pages()
@@ -250,7 +251,7 @@ class ScanScreen(Screen):
     # -- Screen -----------------------------------------------------------------------------
     def entered(self) -> None:
         if self.service.state == "no_scanner":
-            self.service.refresh_devices()  # someone may have plugged it in meanwhile
+            self.service.search_again()  # someone may have plugged it in meanwhile
         self._refresh_documents()
 
     def reset(self) -> None:
@@ -290,6 +291,9 @@ class ScanScreen(Screen):
     def _on_progress(self, page: int, fraction: float) -> None:
         self.progress.setValue(int(fraction * 100))
         self.progress.setFormat(T.SCANNING.format(page=page))
+
+    def _on_stalled(self, stalled: bool) -> None:
+        self._say(T.SLOW if stalled else T.INTRO)
 
     def _on_scan_ended(self, pages: int, fault: str, cancelled: bool) -> None:
         if fault:

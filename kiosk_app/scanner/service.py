@@ -26,6 +26,8 @@ from .process import (
     ScannerUnavailable,
     ScanProcess,
     ScanProgress,
+    ScanStalled,
+    SearchingAgain,
 )
 from .protocol import DeviceInfo, DeviceOptions, Fault, ScanError
 
@@ -42,6 +44,7 @@ class ScanService(QObject):
     pageArrived = Signal(int)  # index of a page just scanned, after pagesChanged
     scanEnded = Signal(int, str, bool)  # pages added, fault name ("" when none), cancelled
     blankPagesFound = Signal(int)
+    stalled = Signal(bool)  # True: no word from the scanner for a while; False: it moves again
 
     def __init__(self, settings: ScannerSettings, record: Callable[..., Any],
                  test_config_dir: Path | None = None, parent: QObject | None = None):
@@ -87,12 +90,22 @@ class ScanService(QObject):
         self.pagesChanged.emit()
 
     def refresh_devices(self) -> None:
+        """Look for the scanner with the running process (it searches again on its own when
+        it has given up for a while)."""
         if self._process.busy or self._process.unavailable:
             if self._process.unavailable:
                 self._set_state("no_scanner")
             return
         self._set_state("searching")
         self._process.list_devices()
+
+    def search_again(self) -> None:
+        """"Thử lại": a fresh device search in a fresh scan process, always."""
+        if self.state == "scanning":
+            return
+        self._record("scan.search_again")
+        self._set_state("searching")
+        self._process.search_again()
 
     # -- scanning -------------------------------------------------------------------------
     @property
@@ -158,7 +171,8 @@ class ScanService(QObject):
 
     # -- the scan process ---------------------------------------------------------------
     def _make_process(self, env: dict[str, str]) -> ScanProcess:
-        return ScanProcess(env=env, hang_timeout=self.settings.hang_timeout_s)
+        return ScanProcess(env=env, hang_timeout=self.settings.hang_timeout_s,
+                           stall_notice=self.settings.stall_notice_s)
 
     def _poll(self) -> None:
         for event in self._process.poll(0):
@@ -176,10 +190,15 @@ class ScanService(QObject):
             self._on_scan_end(event)
         elif isinstance(event, ScannerRestarted):
             self._record("scan.process_restarted", reason=event.reason.value)
+        elif isinstance(event, ScanStalled):
+            if self._job is not None and event.job == self._job["id"]:
+                self.stalled.emit(event.stalled)
         elif isinstance(event, ScannerUnavailable):
-            self._record("scan.unavailable")
+            self._record("scan.unavailable", retry_in_s=round(event.retry_in))
             self.device = None
             self._set_state("no_scanner")
+        elif isinstance(event, SearchingAgain):
+            self._set_state("searching")
 
     def _on_devices(self, found: list[tuple[DeviceInfo, DeviceOptions | None]]) -> None:
         configured = TEST_DEVICE if self._testing_fallback else self.settings.device

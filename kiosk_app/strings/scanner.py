@@ -14,6 +14,8 @@ STOP = "Dừng"
 STOPPED = "Đã dừng quét."
 PAGES_ADDED = "Đã quét xong {count} trang."
 PREPARING = "Đang tìm máy quét…"
+SLOW = ("Máy quét đang chậm hoặc không trả lời. Hãy chờ thêm một chút, hoặc bấm Dừng: "
+        "các trang đã quét vẫn được giữ.")
 
 # No scanner
 NO_SCANNER = "Chưa có máy quét nào được kết nối."
