@@ -137,6 +137,18 @@ class ScanPresetSection:
 
 
 @dataclass(frozen=True)
+class PaperSection:
+    name: str = setting()
+    preset: str = setting()
+
+
+@dataclass(frozen=True)
+class ProcedurePapersSection:
+    procedure: str = setting()
+    papers: list[PaperSection] = setting()
+
+
+@dataclass(frozen=True)
 class ScannerSection:
     device: str = setting()
     test_scanner_fallback: bool = setting()
@@ -149,6 +161,7 @@ class ScannerSection:
     detect_blank_pages: bool = setting()
     document_types: list[str] = setting()
     presets: list[ScanPresetSection] = setting()
+    procedure_papers: list[ProcedurePapersSection] = setting()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .documents import DocumentResult, session_documents, write_document
-from .pages import PageList, page_from_file
+from .pages import Page, PageList, discard, page_from_file
 from .presets import TEST_DEVICE, ScannerSettings, ScanPreset, choose_device
 from .process import (
     DevicesFound,
@@ -58,7 +58,9 @@ class ScanService(QObject):
         self.device_options: DeviceOptions | None = None
         self.state = "searching"
         self._work_dir: Path | None = None
+        self.procedure_code: str | None = None  # known from a guided session
         self._job: dict | None = None
+        self._deleted: tuple[int, Page] | None = None  # the last deleted page, for undo
         self._process = self._make_process({})
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -75,15 +77,18 @@ class ScanService(QObject):
         self._process.cancel()
         self._process.stop()
 
-    def begin_session(self, work_dir: Path) -> None:
+    def begin_session(self, work_dir: Path, procedure_code: str | None = None) -> None:
         self._work_dir = Path(work_dir)
+        self.procedure_code = procedure_code
 
     def end_session(self, _session=None) -> None:
         """Session wipe step: stop any scan and forget every page."""
         if self._process.busy:
             self._process.cancel()
         self._job = None
+        self._forget_deleted()
         self.pages.clear()
+        self.procedure_code = None
         if self._work_dir is not None:
             shutil.rmtree(self._work_dir / PAGES_FOLDER, ignore_errors=True)
         self._work_dir = None
@@ -136,8 +141,28 @@ class ScanService(QObject):
         self.pagesChanged.emit()
 
     def delete(self, index: int) -> None:
-        self.pages.delete(index)
+        """Take a page out; undo_delete() puts the last one back until the next change."""
+        self._forget_deleted()
+        self._deleted = (index, self.pages.take(index))
         self.pagesChanged.emit()
+
+    def undo_delete(self) -> int | None:
+        """Put the last deleted page back where it was; its index, or None if nothing to undo."""
+        if self._deleted is None:
+            return None
+        index, page = self._deleted
+        self._deleted = None
+        index = self.pages.add(page, at=index)
+        self.pagesChanged.emit()
+        return index
+
+    @property
+    def can_undo(self) -> bool:
+        return self._deleted is not None
+
+    def _forget_deleted(self) -> None:
+        deleted, self._deleted = self._deleted, None
+        discard(deleted[1] if deleted else None)
 
     def move(self, index: int, to: int) -> None:
         self.pages.move(index, to)
@@ -159,6 +184,7 @@ class ScanService(QObject):
         except ScanError as exc:
             self._record("scan.error", fault=exc.fault.value, stage="document", pages_kept=len(self.pages))
             raise
+        self._forget_deleted()
         self._record("scan.document", pages=result.pages, bytes=result.size, quality=result.step.quality,
                      scale=result.step.scale, reduced=result.reduced, over_budget=result.over_budget,
                      jpeg=result.jpeg is not None)

@@ -18,7 +18,7 @@ from kiosk_app.scanner.process import (
 )
 from kiosk_app.scanner.protocol import ScanRequest
 
-from .conftest import SANE_DIR, collect, scan_ended
+from .conftest import SANE_DIR, SLOW_FEEDER, collect, scan_ended
 
 
 def test_retry_delay_grows_and_is_capped():
@@ -100,16 +100,11 @@ def test_after_giving_up_it_searches_again_on_its_own_and_waits_longer_each_time
         proc.stop()
 
 
-def _stall_after_two_pages(proc, tmp_path) -> tuple[int, list]:
-    """A feeder scan whose process is stopped (SIGSTOP) after its second page."""
-    job = proc.scan(ScanRequest("test:0", feeder=True, dpi=75), tmp_path)
-    seen: list = []
-
-    def second_page(event) -> bool:
-        seen.append(event)
-        return sum(isinstance(e, PageScanned) for e in seen) == 2
-
-    collect(proc, second_page)
+def _stall_after_a_page(proc, tmp_path) -> tuple[int, list]:
+    """A feeder scan whose process is stopped (SIGSTOP) after its first page."""
+    job = proc.scan(ScanRequest("test:0", feeder=True, dpi=50, color=False, extra_options=SLOW_FEEDER),
+                    tmp_path)
+    seen = collect(proc, lambda e: isinstance(e, PageScanned))
     os.kill(proc.pid, signal.SIGSTOP)
     seen += collect(proc, lambda e: e == ScanStalled(job, True))
     return job, seen
@@ -119,12 +114,12 @@ def test_a_stalled_scan_is_reported_and_stop_ends_it_at_once(sane_dir, tmp_path)
     # hang_timeout is long: the scan can only end this quickly through the cancel.
     proc = _process(sane_dir, hang_timeout=600, stall_notice=2.0)
     try:
-        job, seen = _stall_after_two_pages(proc, tmp_path)
+        job, seen = _stall_after_a_page(proc, tmp_path)
         stopped_pid = proc.pid
         proc.cancel()
         seen += collect(proc, scan_ended, timeout=10)
         pages = sum(isinstance(e, PageScanned) for e in seen)
-        assert seen[-1] == ScanFinished(job, pages, True) and pages >= 2  # pages are kept
+        assert seen[-1] == ScanFinished(job, pages, True) and pages >= 1  # pages are kept
         assert proc.pid not in (None, stopped_pid)
         job = proc.scan(ScanRequest("test:0", dpi=50), tmp_path)
         assert collect(proc, scan_ended)[-1] == ScanFinished(job, 1, False)
@@ -135,7 +130,7 @@ def test_a_stalled_scan_is_reported_and_stop_ends_it_at_once(sane_dir, tmp_path)
 def test_a_stalled_scan_that_moves_again_says_so(sane_dir, tmp_path):
     proc = _process(sane_dir, hang_timeout=600, stall_notice=2.0)
     try:
-        job, _ = _stall_after_two_pages(proc, tmp_path)
+        job, _ = _stall_after_a_page(proc, tmp_path)
         os.kill(proc.pid, signal.SIGCONT)
         events = collect(proc, lambda e: isinstance(e, ScanStalled))
         assert events[-1] == ScanStalled(job, False)
