@@ -147,6 +147,9 @@ class ScanScreen(Screen):
             f"QLabel[step=\"now\"] {{ background: {theme.PRIMARY}; color: white; border-radius: 10px;"
             f" padding: 4px 10px; font-weight: bold; }}"
             f"QLabel[step=\"other\"] {{ color: {theme.MUTED}; padding: 4px 10px; }}"
+            f"QProgressBar {{ border: 2px solid #9CA3AF; border-radius: 8px; background: white;"
+            f" text-align: center; }}"
+            f"QProgressBar::chunk {{ background: {SELECTED_BG}; border-right: 4px solid {theme.PRIMARY}; }}"
             f"QWidget#placeCard {{ background: white; border: 2px solid #9CA3AF; border-radius: 12px; }}"
             f"QListWidget#pageStrip {{ background: white; border: 2px solid #9CA3AF; border-radius: 8px; }}"
             f"QListWidget#pageStrip::item {{ border: 5px solid transparent; border-radius: 8px;"
@@ -261,7 +264,7 @@ class ScanScreen(Screen):
         box.addWidget(self.progress)
         box.addWidget(label(T.SCANNING_WAIT, ""))
         self.stop_button = button(T.STOP, "danger", self.service.cancel, name="stopButton")
-        self.stop_button.setMinimumWidth(320)
+        self.stop_button.setStyleSheet("min-width: 320px;")
         box.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignHCenter)
         box.addStretch(1)
         return page
@@ -423,7 +426,9 @@ class ScanScreen(Screen):
         for i, preset in enumerate(self._settings.presets):
             box.addWidget(button(preset.label, "paper", lambda p=preset: self._choose(None, p),
                                  name=f"preset_{preset.key}"))
-        if self._settings.procedures:
+        if self._procedure is not None:
+            box.addWidget(button(T.PROCEDURE_BACK, "", self._fill_what, name="procedurePapers"))
+        elif self._settings.procedures:
             box.addWidget(button(T.PROCEDURE_CHANGE, "", self._change_procedure, name="procedureChange"))
 
     def _show_kinds(self) -> None:

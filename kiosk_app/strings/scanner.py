@@ -16,6 +16,7 @@ PROCEDURE_ASK = "Bạn đang làm thủ tục nào? Máy sẽ nhắc các giấy
 PROCEDURE_NONE = "Không theo thủ tục nào"
 PROCEDURE_PAPERS = "Giấy tờ cần cho thủ tục “{name}”: chạm vào từng giấy tờ để quét."
 PROCEDURE_CHANGE = "Chọn thủ tục khác"
+PROCEDURE_BACK = "◀ Giấy tờ của thủ tục"
 PAPER_TODO = "☐  {name}"
 PAPER_DONE = "☑  {name} — đã quét"
 PAPERS_ALL_DONE = "Đã quét đủ các giấy tờ của thủ tục này."

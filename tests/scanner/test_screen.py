@@ -145,6 +145,9 @@ def test_the_resident_picks_the_procedure(qtbot, screen):
     assert T.PROCEDURE_ASK and _find(screen, "procedure0").text() == "Đăng ký khai sinh"
     _click(qtbot, screen, "procedure0")
     assert _find(screen, "paper1").text() == T.PAPER_TODO.format(name="Giấy chứng sinh")
+    _click(qtbot, screen, "paperOther")  # a paper the list does not name, then back to the list
+    assert _find(screen, "preset_text") and _find(screen, "procedurePapers")
+    _click(qtbot, screen, "procedurePapers")
     _click(qtbot, screen, "procedureChange")
     _click(qtbot, screen, "procedureNone")
     assert _find(screen, "preset_text").text() == "Văn bản"
