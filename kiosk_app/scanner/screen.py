@@ -354,8 +354,10 @@ class ScanScreen(Screen):
     def entered(self) -> None:
         if self.service.state == "no_scanner":
             self.service.search_again()  # someone may have plugged it in meanwhile
-        if self._procedure is None and not self._procedure_asked:
+        if self.service.procedure_code and not self._procedure_asked:
+            # A guided session: its procedure is the answer (no list of papers for some of them).
             self._procedure = papers_for(self._settings.procedures, self.service.procedure_code)
+            self._procedure_asked = True
         if self.steps.currentIndex() == STEP_WHAT:
             self._fill_what()
         self._refresh_documents()

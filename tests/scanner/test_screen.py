@@ -313,3 +313,12 @@ def test_a_document_over_the_size_budget_is_made_smaller_and_says_so(qtbot, tmp_
         assert document["reduced"] and document["quality"] < 85
     finally:
         service.shutdown()
+
+
+def test_a_guided_procedure_without_a_list_of_papers_asks_only_the_kind(qtbot, tmp_path, monkeypatch):
+    scr, service, _ = _screen(qtbot, tmp_path, monkeypatch, procedure="2.000815")  # not in the papers
+    try:
+        assert _find(scr, "preset_text") and not any(
+            b.isVisible() for b in scr.findChildren(QPushButton, "procedure0"))
+    finally:
+        service.shutdown()
