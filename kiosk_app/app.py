@@ -96,6 +96,7 @@ class Kiosk:
 
         screen = ScanScreen(self.scanning)
         screen.back.connect(lambda: self.nav.go("menu"))
+        screen.filing.connect(lambda: self.nav.go("portal"))
         return screen
 
     def _wire(self) -> None:
@@ -140,9 +141,10 @@ class Kiosk:
         from kiosk_app.scanner.service import ScanService
         from kiosk_app.videos.room import GuideRoom
 
-        self.scanning = ScanService(settings_from_config(self.config.scanner), self.sessions.record,
-                                    SANE_CONFIG_DIR)
-        self.sessions.started.connect(lambda s: self.scanning.begin_session(s.work_dir))
+        self.scanning = ScanService(settings_from_config(self.config.scanner, self.config.guided.procedures),
+                                    self.sessions.record, SANE_CONFIG_DIR)
+        self.sessions.started.connect(
+            lambda s: self.scanning.begin_session(s.work_dir, s.fields.get("procedure_code")))
         self.scanning.progress.connect(lambda *_: self.idle.poke())  # a long feeder scan is not idleness
         self.guides = GuideRoom(self.nav, self.sessions.record, self.config.videos, keep_awake=self.idle.poke)
         # First: a page's alert or the file picker left open would stay over the next resident's screen.

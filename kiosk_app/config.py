@@ -139,10 +139,23 @@ class ScanPresetSection:
 
 
 @dataclass(frozen=True)
+class PaperSection:
+    name: str = setting()
+    preset: str = setting()
+
+
+@dataclass(frozen=True)
+class ProcedurePapersSection:
+    procedure: str = setting()
+    papers: list[PaperSection] = setting()
+
+
+@dataclass(frozen=True)
 class ScannerSection:
     device: str = setting()
     test_scanner_fallback: bool = setting()
     hang_timeout_s: int = setting(min=10, max=600)
+    stall_notice_s: int = setting(min=2, max=120)
     size_budget_mb: float = setting(min=0.2, max=100.0)
     jpeg_quality: int = setting(min=50, max=95)
     min_dpi: int = setting(min=75, max=300)
@@ -150,6 +163,7 @@ class ScannerSection:
     detect_blank_pages: bool = setting()
     document_types: list[str] = setting()
     presets: list[ScanPresetSection] = setting()
+    procedure_papers: list[ProcedurePapersSection] = setting()
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,11 @@ def page_from_file(file: PageFile, detect_blank: bool) -> Page:
     return Page(file=file, blank=blank)
 
 
+def discard(page: Page | None) -> None:
+    if page is not None:
+        Path(page.file.path).unlink(missing_ok=True)
+
+
 class PageList:
     """The ordered pages of one document, with the resident's page tools."""
 
@@ -114,8 +119,11 @@ class PageList:
         return at
 
     def delete(self, index: int) -> None:
-        page = self._pages.pop(index)
-        Path(page.file.path).unlink(missing_ok=True)
+        discard(self.take(index))
+
+    def take(self, index: int) -> Page:
+        """Remove a page from the list but keep its file (so it can be put back)."""
+        return self._pages.pop(index)
 
     def move(self, index: int, to: int) -> None:
         page = self._pages.pop(index)

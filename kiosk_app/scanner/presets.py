@@ -25,12 +25,24 @@ class ScanPreset:
                            area_mm=self.area_mm, extra_options=dict(self.extra_options))
 
 
-DEFAULT_PRESETS = (
-    ScanPreset("id_card", "Giấy tờ tùy thân", True, 300, (90.0, 60.0)),
-    ScanPreset("text", "Văn bản", False, 200, A4_MM),
-    ScanPreset("color", "Ảnh màu", True, 200, A4_MM),
-)
-DEFAULT_DOCUMENT_TYPES = ("CCCD", "Giấy khai sinh", "Đơn đề nghị")
+# Used only when the settings list no preset at all: one A4 colour page, a safe choice for any
+# paper. The usual presets and document names live in config/default.toml, nowhere else.
+FALLBACK_PRESET = ScanPreset("a4", "Giấy tờ", True, 200, A4_MM)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper a procedure needs: its document name and the preset (key) that scans it."""
+
+    name: str
+    preset: str
+
+
+@dataclass(frozen=True)
+class ProcedurePapers:
+    code: str
+    name: str
+    papers: tuple[Paper, ...]
 
 
 @dataclass(frozen=True)
@@ -38,9 +50,11 @@ class ScannerSettings:
     device: str = ""  # "" = the first real scanner found
     test_scanner_fallback: bool = False  # no real scanner: use SANE's test scanner
     hang_timeout_s: float = 60.0
+    stall_notice_s: float = 8.0  # no word for this long during a scan: "the scanner is slow"
     detect_blank_pages: bool = True
-    presets: tuple[ScanPreset, ...] = DEFAULT_PRESETS
-    document_types: tuple[str, ...] = DEFAULT_DOCUMENT_TYPES
+    presets: tuple[ScanPreset, ...] = (FALLBACK_PRESET,)
+    document_types: tuple[str, ...] = ()
+    procedures: tuple[ProcedurePapers, ...] = ()  # those with a list of papers
     output: OutputSettings = field(default_factory=OutputSettings)
 
 
@@ -54,18 +68,33 @@ def choose_device(found: list[DeviceInfo], configured: str) -> DeviceInfo | None
     return next((d for d in found if not d.is_virtual), None)
 
 
-def settings_from_config(section) -> ScannerSettings:
-    """ScannerSettings from the config's [scanner] section (kiosk_app.config.ScannerSection)."""
+def preset_by_key(presets: tuple[ScanPreset, ...], key: str) -> ScanPreset:
+    return next((p for p in presets if p.key == key), presets[0])
+
+
+def papers_for(procedures: tuple[ProcedurePapers, ...], code: str | None) -> ProcedurePapers | None:
+    return next((p for p in procedures if p.code == code), None) if code else None
+
+
+def settings_from_config(section, procedures=()) -> ScannerSettings:
+    """ScannerSettings from the config's [scanner] section (kiosk_app.config.ScannerSection) and
+    the procedures of [guided] (code and name), joined with `section.procedure_papers`."""
     presets = tuple(
         ScanPreset(p.key, p.label, p.color, p.dpi, (p.width_mm, p.height_mm)) for p in section.presets
-    ) or DEFAULT_PRESETS
+    ) or (FALLBACK_PRESET,)
+    names = {p.code: p.name for p in procedures}
+    with_papers = tuple(
+        ProcedurePapers(pp.procedure, names[pp.procedure], tuple(Paper(x.name, x.preset) for x in pp.papers))
+        for pp in section.procedure_papers if pp.procedure in names and pp.papers)
     return ScannerSettings(
         device=section.device,
         test_scanner_fallback=section.test_scanner_fallback,
         hang_timeout_s=float(section.hang_timeout_s),
+        stall_notice_s=float(section.stall_notice_s),
         detect_blank_pages=section.detect_blank_pages,
         presets=presets,
-        document_types=tuple(section.document_types) or DEFAULT_DOCUMENT_TYPES,
+        document_types=tuple(section.document_types),
+        procedures=with_papers,
         output=OutputSettings(
             size_budget_bytes=int(section.size_budget_mb * 1024 * 1024),
             jpeg_quality=section.jpeg_quality,

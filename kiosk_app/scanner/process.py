@@ -6,6 +6,12 @@ killed and started again, and the scan reports Fault.HUNG. A process that dies m
 reports Fault.CRASHED. After a driver fault the process reports it, then leaves on purpose
 (a fresh driver state); the next one starts quietly and gets any request sent meanwhile.
 Pages already written to disk stay there in every case.
+
+A scan with no word for `stall_notice` seconds is reported as ScanStalled (the screen says the
+scanner is slow); a cancel of a stalled scan kills the process at once instead of waiting.
+After `max_restarts` failures with no good scan between, the scanner is reported unavailable
+and searched for again on its own after a growing wait (retry_delay: never "never");
+search_again() does it at once, in a fresh process.
 """
 
 from __future__ import annotations
@@ -66,6 +72,23 @@ class ScannerRestarted:
 @dataclass(frozen=True)
 class ScannerUnavailable:
     detail: str
+    retry_in: float  # seconds until the next search on its own
+
+
+@dataclass(frozen=True)
+class ScanStalled:
+    job: int
+    stalled: bool  # False: the scan moves again
+
+
+@dataclass(frozen=True)
+class SearchingAgain:
+    """The back-off wait is over: a fresh process looks for the scanner (DevicesFound follows)."""
+
+
+def retry_delay(episode: int, base: float, cap: float) -> float:
+    """Seconds to wait before searching again after the `episode`-th give-up in a row."""
+    return min(cap, base * 2 ** max(0, episode - 1))
 
 
 class ScanProcess:
@@ -75,24 +98,34 @@ class ScanProcess:
         env: dict[str, str] | None = None,
         backend: str = "sane",
         hang_timeout: float = 60.0,
+        stall_notice: float = 8.0,
         start_timeout: float = 60.0,
         cancel_grace: float = 5.0,
         max_restarts: int = 5,
+        retry_base: float = 10.0,
+        retry_cap: float = 300.0,
+        parent_death_signal: bool = True,
         start_method: str = "spawn",
     ):
         self.hang_timeout = hang_timeout
+        self.stall_notice = stall_notice
         self.start_timeout = start_timeout
         self.cancel_grace = cancel_grace
         self._env = dict(env or {})
         self._backend = backend
         self._max_restarts = max_restarts
+        self._retry_base, self._retry_cap = retry_base, retry_cap
+        self._death_signal = parent_death_signal
         self._ctx = multiprocessing.get_context(start_method)
         self._proc = None
         self._conn = None
         self._cancel_event = None
         self._ready = False
         self._unavailable = False
-        self._restarts = 0
+        self._failures = 0  # crashes and hangs since the last good scan
+        self._retry_at: float | None = None  # when an unavailable scanner is searched for again
+        self._stalled = False
+        self._parent_watch = None  # our end of the pipe whose EOF tells the process we died
         self._next_job = 0
         self._pending: tuple | None = None  # ("list",) or ("scan", job)
         self._pending_msg: tuple | None = None
@@ -107,16 +140,21 @@ class ScanProcess:
         if self._proc is not None:
             return
         parent_conn, child_conn = self._ctx.Pipe()
+        # Nothing is ever written here: the child sees EOF when the kiosk is gone, however it went.
+        watch_reader, self._parent_watch = self._ctx.Pipe(duplex=False)
         self._cancel_event = self._ctx.Event()
         self._proc = self._ctx.Process(
             target=worker.run,
-            args=(child_conn, self._cancel_event, self._env, self._backend),
+            args=(child_conn, self._cancel_event, self._env, self._backend, watch_reader,
+                  os.getpid() if self._death_signal else None),
             name="kiosk-scan",
             daemon=True,
         )
         self._proc.start()
         child_conn.close()
+        watch_reader.close()
         self._conn = parent_conn
+        self._stalled = False
         self._ready = False
         self._last_activity = time.monotonic()
         log_event(log, "scan.process_started", pid=self._proc.pid)
@@ -147,6 +185,22 @@ class ScanProcess:
     def unavailable(self) -> bool:
         return self._unavailable
 
+    @property
+    def retry_at(self) -> float | None:
+        """time.monotonic() of the next search on its own, while unavailable."""
+        return self._retry_at
+
+    def search_again(self) -> None:
+        """A fresh device search in a fresh process, whatever happened before ("Thử lại").
+
+        SANE reads its backends' list once per process, so a scanner plugged back in (or a
+        driver fixed) is only seen by a new process."""
+        self.stop()
+        self._planned_exit = False
+        self._unavailable = False
+        self._retry_at = None
+        self.list_devices()
+
     # -- requests -------------------------------------------------------------------------
     def list_devices(self) -> None:
         """Ask for the devices; the answer comes as DevicesFound from poll()."""
@@ -166,6 +220,7 @@ class ScanProcess:
         """Stop the current scan; a driver that ignores this is killed after cancel_grace."""
         if self._pending is None or self._pending[0] != "scan":
             return
+        # A stalled driver will not look at the event: poll() kills it at once (_silent_too_long).
         self._cancel_requested = True
         self._cancel_event.set()
         self._last_activity = time.monotonic()
@@ -190,7 +245,7 @@ class ScanProcess:
     def poll(self, timeout: float = 0.0) -> list:
         """Events since the last call, waiting up to `timeout` seconds for the first one."""
         if self._proc is None:
-            return []
+            return self._retry_when_due()
         events: list = []
         died = False
         try:
@@ -206,13 +261,33 @@ class ScanProcess:
             events.extend(self._recover(Fault.CRASHED))
         elif (self._pending is not None or self._settling) and self._silent_too_long():
             log_event(log, "scan.process_silent", level=logging.WARNING, pending=str(self._pending),
-                      settling=self._settling)
-            self._dump_stack()
+                      settling=self._settling, cancelled=self._cancel_requested)
+            if not self._cancel_requested:  # the resident waits for Dừng: no time for a stack
+                self._dump_stack()
             events.extend(self._recover(Fault.HUNG))
+        elif self._scanning() and not self._stalled and not self._cancel_requested \
+                and time.monotonic() - self._last_activity > self.stall_notice:
+            self._stalled = True
+            log_event(log, "scan.stalled", level=logging.WARNING, after_s=self.stall_notice)
+            events.append(ScanStalled(self._pending[1], True))
         return events
 
+    def _scanning(self) -> bool:
+        return self._ready and self._pending is not None and self._pending[0] == "scan"
+
+    def _retry_when_due(self) -> list:
+        if self._retry_at is None or time.monotonic() < self._retry_at:
+            return []
+        log_event(log, "scan.search_again", failures=self._failures)
+        self._retry_at = None
+        self._unavailable = False
+        self.list_devices()
+        return [SearchingAgain()]
+
     def _silent_too_long(self) -> bool:
-        if self._settling or self._cancel_requested:
+        if self._cancel_requested and self._stalled:
+            limit = 0.0
+        elif self._settling or self._cancel_requested:
             limit = self.cancel_grace
         elif not self._ready:
             limit = self.start_timeout
@@ -227,21 +302,26 @@ class ScanProcess:
             return []
         if kind == "fatal":
             log.error("scanner backend unavailable: %s", msg[1])
-            self._unavailable = True
             self._pending = None
             self._kill()
-            return [ScannerUnavailable(msg[1])]
+            self._failures = max(self._failures, self._max_restarts) + 1
+            return [self._give_up(msg[1])]
         if kind == "devices":
             self._pending = None
             return [DevicesFound(msg[1])]
+        if kind in ("progress", "page") and self._stalled:
+            self._stalled = False
+            resumed = [ScanStalled(msg[1], False)]
+        else:
+            resumed = []
         if kind == "progress":
-            return [ScanProgress(msg[1], msg[2], msg[3])]
+            return resumed + [ScanProgress(msg[1], msg[2], msg[3])]
         if kind == "page":
             self._pending_pages += 1
-            return [PageScanned(msg[1], msg[2])]
+            return resumed + [PageScanned(msg[1], msg[2])]
         if kind == "done":
             self._pending, self._settling = None, True
-            self._restarts = 0
+            self._failures = 0
             return [ScanFinished(msg[1], msg[2], msg[3])]
         if kind == "fault":
             self._pending, self._settling = None, True
@@ -280,16 +360,24 @@ class ScanProcess:
                 events.append(ScanFailed(job, fault, "scan process " + fault.value, self._pending_pages))
         elif pending is not None:
             events.append(DevicesFound([]))
-        self._restarts += 1
-        if self._restarts > self._max_restarts:
-            self._unavailable = True
-            events.append(ScannerUnavailable("scan process keeps dying"))
+        self._failures += 1
+        if self._failures > self._max_restarts:
+            events.append(self._give_up("scan process keeps dying"))
             return events
         self.start()
         events.append(ScannerRestarted(fault))
         if resend is not None:
             self._send(resend, self._pending_for(resend))
         return events
+
+    def _give_up(self, detail: str) -> ScannerUnavailable:
+        """No more restarts for now: search again on our own after a wait that grows."""
+        delay = retry_delay(self._failures - self._max_restarts, self._retry_base, self._retry_cap)
+        self._unavailable = True
+        self._retry_at = time.monotonic() + delay
+        log_event(log, "scan.unavailable", level=logging.WARNING, failures=self._failures,
+                  retry_in_s=round(delay, 1))
+        return ScannerUnavailable(detail, delay)
 
     @staticmethod
     def _pending_for(msg: tuple) -> tuple:
@@ -306,12 +394,14 @@ class ScanProcess:
             self._proc.join(timeout=0.3)  # give faulthandler a moment to write
 
     def _kill(self) -> None:
-        proc, conn = self._proc, self._conn
-        self._proc = self._conn = None
+        proc, conn, watch = self._proc, self._conn, self._parent_watch
+        self._proc = self._conn = self._parent_watch = None
         self._ready = False
+        self._stalled = False
         if proc is not None:
             if proc.is_alive():
                 proc.kill()  # SIGKILL also ends a stopped or wedged driver
             proc.join(timeout=5.0)
-        if conn is not None:
-            conn.close()
+        for end in (conn, watch):
+            if end is not None:
+                end.close()

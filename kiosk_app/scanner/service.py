@@ -15,7 +15,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .documents import DocumentResult, session_documents, write_document
-from .pages import PageList, page_from_file
+from .pages import Page, PageList, discard, page_from_file
 from .presets import TEST_DEVICE, ScannerSettings, ScanPreset, choose_device
 from .process import (
     DevicesFound,
@@ -26,6 +26,8 @@ from .process import (
     ScannerUnavailable,
     ScanProcess,
     ScanProgress,
+    ScanStalled,
+    SearchingAgain,
 )
 from .protocol import DeviceInfo, DeviceOptions, Fault, ScanError
 
@@ -42,6 +44,7 @@ class ScanService(QObject):
     pageArrived = Signal(int)  # index of a page just scanned, after pagesChanged
     scanEnded = Signal(int, str, bool)  # pages added, fault name ("" when none), cancelled
     blankPagesFound = Signal(int)
+    stalled = Signal(bool)  # True: no word from the scanner for a while; False: it moves again
 
     def __init__(self, settings: ScannerSettings, record: Callable[..., Any],
                  test_config_dir: Path | None = None, parent: QObject | None = None):
@@ -55,7 +58,9 @@ class ScanService(QObject):
         self.device_options: DeviceOptions | None = None
         self.state = "searching"
         self._work_dir: Path | None = None
+        self.procedure_code: str | None = None  # known from a guided session
         self._job: dict | None = None
+        self._deleted: tuple[int, Page] | None = None  # the last deleted page, for undo
         self._process = self._make_process({})
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -72,27 +77,40 @@ class ScanService(QObject):
         self._process.cancel()
         self._process.stop()
 
-    def begin_session(self, work_dir: Path) -> None:
+    def begin_session(self, work_dir: Path, procedure_code: str | None = None) -> None:
         self._work_dir = Path(work_dir)
+        self.procedure_code = procedure_code
 
     def end_session(self, _session=None) -> None:
         """Session wipe step: stop any scan and forget every page."""
         if self._process.busy:
             self._process.cancel()
         self._job = None
+        self._forget_deleted()
         self.pages.clear()
+        self.procedure_code = None
         if self._work_dir is not None:
             shutil.rmtree(self._work_dir / PAGES_FOLDER, ignore_errors=True)
         self._work_dir = None
         self.pagesChanged.emit()
 
     def refresh_devices(self) -> None:
+        """Look for the scanner with the running process (it searches again on its own when
+        it has given up for a while)."""
         if self._process.busy or self._process.unavailable:
             if self._process.unavailable:
                 self._set_state("no_scanner")
             return
         self._set_state("searching")
         self._process.list_devices()
+
+    def search_again(self) -> None:
+        """"Thử lại": a fresh device search in a fresh scan process, always."""
+        if self.state == "scanning":
+            return
+        self._record("scan.search_again")
+        self._set_state("searching")
+        self._process.search_again()
 
     # -- scanning -------------------------------------------------------------------------
     @property
@@ -123,8 +141,28 @@ class ScanService(QObject):
         self.pagesChanged.emit()
 
     def delete(self, index: int) -> None:
-        self.pages.delete(index)
+        """Take a page out; undo_delete() puts the last one back until the next change."""
+        self._forget_deleted()
+        self._deleted = (index, self.pages.take(index))
         self.pagesChanged.emit()
+
+    def undo_delete(self) -> int | None:
+        """Put the last deleted page back where it was; its index, or None if nothing to undo."""
+        if self._deleted is None:
+            return None
+        index, page = self._deleted
+        self._deleted = None
+        index = self.pages.add(page, at=index)
+        self.pagesChanged.emit()
+        return index
+
+    @property
+    def can_undo(self) -> bool:
+        return self._deleted is not None
+
+    def _forget_deleted(self) -> None:
+        deleted, self._deleted = self._deleted, None
+        discard(deleted[1] if deleted else None)
 
     def move(self, index: int, to: int) -> None:
         self.pages.move(index, to)
@@ -146,6 +184,7 @@ class ScanService(QObject):
         except ScanError as exc:
             self._record("scan.error", fault=exc.fault.value, stage="document", pages_kept=len(self.pages))
             raise
+        self._forget_deleted()
         self._record("scan.document", pages=result.pages, bytes=result.size, quality=result.step.quality,
                      scale=result.step.scale, reduced=result.reduced, over_budget=result.over_budget,
                      jpeg=result.jpeg is not None)
@@ -158,7 +197,8 @@ class ScanService(QObject):
 
     # -- the scan process ---------------------------------------------------------------
     def _make_process(self, env: dict[str, str]) -> ScanProcess:
-        return ScanProcess(env=env, hang_timeout=self.settings.hang_timeout_s)
+        return ScanProcess(env=env, hang_timeout=self.settings.hang_timeout_s,
+                           stall_notice=self.settings.stall_notice_s)
 
     def _poll(self) -> None:
         for event in self._process.poll(0):
@@ -176,10 +216,15 @@ class ScanService(QObject):
             self._on_scan_end(event)
         elif isinstance(event, ScannerRestarted):
             self._record("scan.process_restarted", reason=event.reason.value)
+        elif isinstance(event, ScanStalled):
+            if self._job is not None and event.job == self._job["id"]:
+                self.stalled.emit(event.stalled)
         elif isinstance(event, ScannerUnavailable):
-            self._record("scan.unavailable")
+            self._record("scan.unavailable", retry_in_s=round(event.retry_in))
             self.device = None
             self._set_state("no_scanner")
+        elif isinstance(event, SearchingAgain):
+            self._set_state("searching")
 
     def _on_devices(self, found: list[tuple[DeviceInfo, DeviceOptions | None]]) -> None:
         configured = TEST_DEVICE if self._testing_fallback else self.settings.device

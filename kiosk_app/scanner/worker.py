@@ -2,6 +2,10 @@
 
 Runs in a separate process (spawn) so that a slow, hung or crashing driver never takes the
 kiosk window with it. Messages are plain tuples over a multiprocessing Connection.
+
+It never outlives the kiosk: on Linux the kernel kills it when the kiosk dies (prctl's
+PR_SET_PDEATHSIG), and everywhere a thread waiting on a pipe the kiosk never writes to ends it
+at EOF, whatever the driver is doing. A pipe broken mid-scan ends it quietly too.
 """
 
 from __future__ import annotations
@@ -10,12 +14,44 @@ import errno
 import faulthandler
 import os
 import signal
+import sys
+import threading
 from pathlib import Path
 
 from .protocol import Fault, PageFile, ScanError
 
 # Progress messages are throttled: enough for a smooth bar, few enough to be cheap.
 _PROGRESS_STEP = 0.02
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# The kiosk went away while we talked to it: nothing to report, nobody to report to.
+_PARENT_GONE = (EOFError, BrokenPipeError, ConnectionResetError)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: have the kernel SIGKILL us when the kiosk dies (even mid-way in a driver call).
+
+    The signal follows the *thread* that started us; the kiosk starts the scan process from
+    its main thread, whose end is the kiosk's end."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return  # the pipe watch below still ends us
+    if os.getppid() != parent_pid:  # the kiosk died before prctl: nothing would signal us
+        os._exit(0)
+
+
+def _exit_on_eof(watch) -> None:
+    """Block until the kiosk's end of `watch` closes (it never writes), then leave at once."""
+    try:
+        watch.recv()
+    except (EOFError, OSError):
+        pass
+    os._exit(0)
 
 
 def make_backend(name: str):
@@ -84,6 +120,8 @@ def _serve(conn, cancel_event, backend) -> None:
             sink = _PipeSink(conn, cancel_event, job, pages_dir)
             try:
                 count = backend.scan(request, sink)
+            except _PARENT_GONE:
+                raise
             except ScanError as exc:
                 fault = (exc.fault.value, exc.detail)
             except Exception as exc:  # a bug here must not look like a driver crash
@@ -102,8 +140,21 @@ def _serve(conn, cancel_event, backend) -> None:
             os._exit(0)
 
 
-def run(conn, cancel_event, env: dict[str, str], backend_name: str) -> None:
-    """Entry point of the scan process."""
+def run(conn, cancel_event, env: dict[str, str], backend_name: str, parent_watch=None,
+        parent_pid: int | None = None) -> None:
+    """Entry point of the scan process. `parent_pid` None: no death signal (the pipe watch only)."""
+    if parent_pid is not None:
+        _die_with_parent(parent_pid)
+    if parent_watch is not None:
+        threading.Thread(target=_exit_on_eof, args=(parent_watch,), name="parent-watch",
+                         daemon=True).start()
+    try:
+        _run(conn, cancel_event, env, backend_name)
+    except _PARENT_GONE:
+        os._exit(0)  # quietly: no traceback, no driver cleanup that could block
+
+
+def _run(conn, cancel_event, env: dict[str, str], backend_name: str) -> None:
     # Ctrl-C in a terminal reaches the whole process group; the kiosk decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # `kill -USR1 <pid>` prints where a hung driver is stuck (to the kiosk's stderr).
@@ -116,8 +167,6 @@ def run(conn, cancel_event, env: dict[str, str], backend_name: str) -> None:
         conn.send(("fatal", repr(exc)))
         return
     conn.send(("ready", os.getpid()))
-    try:
-        _serve(conn, cancel_event, backend)
-    finally:
-        backend.close()
+    _serve(conn, cancel_event, backend)  # a broken pipe skips close(): the driver may block
+    backend.close()
 

@@ -36,6 +36,11 @@ def collect(proc: ScanProcess, until, timeout: float = 30.0) -> list:
     raise AssertionError(f"no matching event within {timeout}s; got {events!r}; ready={proc._ready}\n{state}")
 
 
+# The test scanner in its read-limit mode takes seconds per page, even at 50 dpi: a feeder scan
+# that is surely still running after its first page (to stop or kill it there).
+SLOW_FEEDER = {"read-limit": True, "read-limit-size": 16384}
+
+
 def scan_ended(event) -> bool:
     return isinstance(event, (ScanFinished, ScanFailed))
 

@@ -73,12 +73,29 @@ def test_device_choice_never_picks_a_virtual_scanner_unasked():
 
 def test_settings_from_the_default_config():
     from kiosk_app.config import load_config
-    from kiosk_app.scanner.presets import settings_from_config
+    from kiosk_app.scanner.presets import papers_for, preset_by_key, settings_from_config
 
-    settings = settings_from_config(load_config().scanner)
+    config = load_config()
+    settings = settings_from_config(config.scanner, config.guided.procedures)
     assert [p.key for p in settings.presets] == ["id_card", "text", "color"]
     id_card = settings.presets[0]
     assert id_card.color and id_card.dpi == 300 and id_card.area_mm == (90.0, 60.0)
     assert settings.presets[1].request("test:0", feeder=True).color is False
     assert settings.output.size_budget_bytes == 3 * 1024 * 1024
     assert "Giấy khai sinh" in settings.document_types and settings.device == ""
+    # Not valid since 1/1/2023: never offered as a document name, nor as a paper to bring.
+    names = list(settings.document_types) + [p.name for x in settings.procedures for p in x.papers]
+    assert not any("hộ khẩu" in n.lower() for n in names)
+    birth = papers_for(settings.procedures, "1.001193")
+    assert birth.name == "Đăng ký khai sinh"
+    assert [p.name for p in birth.papers] == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "CCCD của cha hoặc mẹ"]
+    assert preset_by_key(settings.presets, birth.papers[2].preset).key == "id_card"
+    assert papers_for(settings.procedures, None) is None and papers_for(settings.procedures, "x") is None
+
+
+def test_code_repeats_no_default_of_the_config():
+    """Presets and document names come from config/default.toml alone (issue: they had drifted)."""
+    from kiosk_app.scanner import presets
+
+    assert not hasattr(presets, "DEFAULT_PRESETS") and not hasattr(presets, "DEFAULT_DOCUMENT_TYPES")
+    assert presets.ScannerSettings().document_types == ()

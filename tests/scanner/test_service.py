@@ -6,9 +6,10 @@ from kiosk_app.scanner.documents import OutputSettings
 from kiosk_app.scanner.presets import ScannerSettings, ScanPreset
 from kiosk_app.scanner.service import PAGES_FOLDER, ScanService
 
-from .conftest import SANE_DIR
+from .conftest import SANE_DIR, SLOW_FEEDER
 
 FAST = ScanPreset("text", "Văn bản", False, 50)
+SLOW = ScanPreset("slow", "Chậm", False, 50, extra_options=tuple(SLOW_FEEDER.items()))
 FORCED = {s: ScanPreset("text", "Văn bản", False, 50, extra_options=(("read-return-value", s),))
           for s in ("SANE_STATUS_JAMMED", "SANE_STATUS_COVER_OPEN")}
 
@@ -115,3 +116,39 @@ def test_session_end_cancels_and_forgets_pages(qtbot, service, tmp_path):
     assert len(service.pages) == 0 and not (tmp_path / PAGES_FOLDER).exists()
     qtbot.waitUntil(lambda: service.state == "ready", timeout=10000)
     assert not service._process.busy
+
+
+def test_try_again_after_the_scan_process_kept_crashing(qtbot, service, events):
+    import os
+    import signal
+
+    for _ in range(6):  # killed for real, six times with no good scan between
+        old = service._process.pid
+        os.kill(old, signal.SIGKILL)
+        qtbot.waitUntil(lambda: service._process.pid != old, timeout=10000)
+    assert service.state == "no_scanner" and service.device is None
+    assert any(e == "scan.unavailable" for e, _ in events)
+    with qtbot.waitSignal(service.stateChanged, timeout=30000, check_params_cb=lambda s: s == "ready"):
+        service.search_again()
+    assert _scan(qtbot, service) == [1, "", False]
+
+
+def test_a_stalled_scan_is_said_and_stop_keeps_the_pages(qtbot, tmp_path, events, monkeypatch):
+    import os
+    import signal
+
+    svc = _service(qtbot, events, ScannerSettings(device="test:0", stall_notice_s=2.0), monkeypatch)
+    svc.begin_session(tmp_path)
+    try:
+        with qtbot.waitSignal(svc.pageArrived, timeout=60000):
+            assert svc.scan(SLOW, feeder=True)
+        os.kill(svc._process.pid, signal.SIGSTOP)
+        with qtbot.waitSignal(svc.stalled, timeout=30000, check_params_cb=lambda s: s):
+            pass
+        with qtbot.waitSignal(svc.scanEnded, timeout=10000) as ended:
+            svc.cancel()
+        added, fault, cancelled = ended.args
+        assert cancelled and not fault and added >= 1 and len(svc.pages) == added
+        assert _scan(qtbot, svc) == [1, "", False]  # a fresh process is ready
+    finally:
+        svc.shutdown()
