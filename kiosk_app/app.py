@@ -44,7 +44,7 @@ log = logging.getLogger("kiosk.app")
 
 RESIDENT_SCREENS = ("guides", "scan", "portal")
 START_SCREENS = ("home", "menu") + RESIDENT_SCREENS
-OWN_KEYS_SCREENS = ("scan", "staff_pin")  # the scan screen's name keys, the PIN pad
+OWN_KEYS_SCREENS = ("scan", "staff_pin")  # the keyboard under the scan screen's name field, the PIN pad
 FLUSH_INTERVAL_MS = 15_000
 
 

@@ -38,7 +38,6 @@ from .service import ScanService
 log = logging.getLogger("kiosk.scanner.screen")
 
 THUMB_PX = 170  # at least; a fifth of the screen's height on larger screens
-KEY_ROWS = ("QWERTYUIOP", "ASDFGHJKLĐ", "ZXCVBNMĂÂÊ", "ÔƠƯ")
 STEP_WHAT, STEP_PLACE, STEP_SCAN, STEP_CHECK, STEP_NAME = range(5)
 STEP_KEYS = ("what", "place", "scan", "check", "name")  # for the log
 SELECTED_BG = "#DCE8F7"
@@ -76,18 +75,14 @@ def human_size(size: int) -> str:
 
 
 def name_keyboard(field: QLineEdit) -> QWidget:
-    """The on-screen keys that type into `field`. The one place the scan screen makes a keyboard:
-    the kiosk's shared Vietnamese keyboard replaces this function alone."""
-    keys_widget = QWidget()
-    keys = QGridLayout(keys_widget)
-    keys.setContentsMargins(0, 0, 0, 0)
-    for r, row in enumerate(KEY_ROWS):
-        for c, ch in enumerate(row):
-            keys.addWidget(button(ch, "key", lambda k=ch: field.insert(k), name=f"key{ch}"), r, c)
-    last = len(KEY_ROWS) - 1
-    keys.addWidget(button("␣", "key", lambda: field.insert(" "), name="keySpace"), last, 3, 1, 3)
-    keys.addWidget(button("⌫", "key", field.backspace, name="keyBack"), last, 6, 1, 2)
-    return keys_widget
+    """The kiosk's one on-screen keyboard (lower and upper case, digits, Vietnamese marks), typing
+    into `field`; the scan screen keeps it under the field instead of the window's dock."""
+    from kiosk_app.shell.keyboard import OnScreenKeyboard
+
+    keyboard = OnScreenKeyboard(lambda: field)
+    keyboard.hide_requested.connect(keyboard.hide)
+    field.returnPressed.connect(keyboard.hide)
+    return keyboard
 
 
 def _clear(layout) -> None:
@@ -491,6 +486,7 @@ class ScanScreen(Screen):
 
     def _show_keys(self) -> None:
         show_hide({self.name_choices: False, self.name_title: False, self.typing: True})
+        self.keyboard.show()
 
     def _typed(self) -> None:
         if self.field.text().strip():

@@ -12,7 +12,7 @@ STEP_MARK = "{n}. {name}"
 # Step 1: what are you scanning?
 WHAT_TITLE = "Bạn muốn quét giấy tờ gì?"
 KIND_TITLE = "Chọn loại giấy tờ:"
-PROCEDURE_ASK = "Bạn đang làm thủ tục nào? Máy sẽ nhắc các giấy tờ cần quét."
+PROCEDURE_ASK = "Bạn đang làm thủ tục nào?"
 PROCEDURE_NONE = "Không theo thủ tục nào"
 PROCEDURE_PAPERS = "Giấy tờ cần cho thủ tục “{name}”: chạm vào từng giấy tờ để quét."
 PROCEDURE_CHANGE = "Chọn thủ tục khác"

@@ -52,6 +52,7 @@ def _crash(proc):
     return collect(proc, lambda e: isinstance(e, (ScannerRestarted, ScannerUnavailable)))[-1]
 
 
+@pytest.mark.allow_log("scan.")
 def test_six_crashes_then_try_again_finds_the_scanner(sane_dir, tmp_path):
     proc = _process(sane_dir, retry_base=600, retry_cap=600)  # no search on its own during this test
     try:
@@ -85,6 +86,7 @@ def test_try_again_sees_a_scanner_plugged_back_in(sane_dir):
         proc.stop()
 
 
+@pytest.mark.allow_log("scan.")
 def test_after_giving_up_it_searches_again_on_its_own_and_waits_longer_each_time(sane_dir):
     proc = _process(sane_dir, max_restarts=0, retry_base=0.2)
     try:
@@ -110,6 +112,7 @@ def _stall_after_a_page(proc, tmp_path) -> tuple[int, list]:
     return job, seen
 
 
+@pytest.mark.allow_log("scan.")
 def test_a_stalled_scan_is_reported_and_stop_ends_it_at_once(sane_dir, tmp_path):
     # hang_timeout is long: the scan can only end this quickly through the cancel.
     proc = _process(sane_dir, hang_timeout=600, stall_notice=2.0)
@@ -127,6 +130,7 @@ def test_a_stalled_scan_is_reported_and_stop_ends_it_at_once(sane_dir, tmp_path)
         proc.stop()
 
 
+@pytest.mark.allow_log("scan.")
 def test_a_stalled_scan_that_moves_again_says_so(sane_dir, tmp_path):
     proc = _process(sane_dir, hang_timeout=600, stall_notice=2.0)
     try:

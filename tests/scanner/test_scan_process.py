@@ -77,6 +77,7 @@ def test_feeder_of_ten_pages_ends_when_empty(scan_process, tmp_path):
     ("SANE_STATUS_ACCESS_DENIED", Fault.BUSY),
     ("SANE_STATUS_NO_MEM", Fault.OTHER),
 ])
+@pytest.mark.allow_log("scan.")
 @pytest.mark.parametrize("feeder", [False, True])
 def test_forced_statuses_become_faults_and_the_next_scan_works(scan_process, tmp_path, status,
                                                              fault, feeder):
@@ -144,7 +145,7 @@ def test_disk_full_while_scanning_keeps_earlier_pages(scan_process, tiny_disk):
     assert not list(tiny_disk.glob("*.part"))
 
 
-@pytest.mark.allow_log("scanner backend unavailable")
+@pytest.mark.allow_log("scan.", "scanner backend unavailable")
 def test_a_backend_that_cannot_load_makes_the_scanner_unavailable(tmp_path):
     proc = ScanProcess(env=sane_env(), backend="wia")  # no WIA here, like a missing libsane
     try:

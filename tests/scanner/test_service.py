@@ -118,6 +118,7 @@ def test_session_end_cancels_and_forgets_pages(qtbot, service, tmp_path):
     assert not service._process.busy
 
 
+@pytest.mark.allow_log("scan.")
 def test_try_again_after_the_scan_process_kept_crashing(qtbot, service, events):
     import os
     import signal
@@ -133,6 +134,7 @@ def test_try_again_after_the_scan_process_kept_crashing(qtbot, service, events):
     assert _scan(qtbot, service) == [1, "", False]
 
 
+@pytest.mark.allow_log("scan.")
 def test_a_stalled_scan_is_said_and_stop_keeps_the_pages(qtbot, tmp_path, events, monkeypatch):
     import os
     import signal
