@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QStackedBarSeries, QValueAxis
+from PySide6.QtCharts import QBarSet, QCategoryAxis, QChart, QChartView, QStackedBarSeries, QValueAxis
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter
 from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QScroller,
@@ -43,10 +43,10 @@ def axis_top(highest: int) -> tuple[int, int]:
 
 
 def category_label(kind: str, key: str, index: int, count: int) -> str:
-    """Axis label of one bar ("05/11", "11/2026"); with many bars only every fifth is named (labels
-    must stay unique, so the others are made of zero-width spaces)."""
+    """Axis label of one bar ("05/11", "11/2026"), or "" for none: with many bars only every fifth
+    is named, so that each label has room to be read whole."""
     if count > 16 and index % 5:
-        return "\u200b" * (index + 1)
+        return ""
     return D.chart_label(kind, key)
 
 
@@ -125,9 +125,11 @@ class StatsScreen(Screen):
         self.tabs.addTab(self.guides, T.FIGURES["guides"][0])
         self.how = self._table([T.STATS_HOW_NAME, T.STATS_HOW])
         self.how.setWordWrap(True)
+        self.how.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.how.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.how.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.how.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # wrapped lines
         self._set_rows(self.how, [[D.FIGURES[k].label, D.FIGURES[k].how] for k in D.OVERVIEW])
-        self.how.resizeRowsToContents()
         self.tabs.addTab(self.how, T.STATS_HOW)
         box.addWidget(self.tabs, 1)
 
@@ -235,17 +237,25 @@ class StatsScreen(Screen):
         alone, helped = QBarSet(T.REPORT_LEGEND_ALONE), QBarSet(T.REPORT_LEGEND_HELPED)
         alone.setColor(QColor("#0B4F9C"))
         helped.setColor(QColor("#E59E2C"))
+        # Bar i stands at x = i; the labels sit under their bar, as wide as they need (a bar
+        # category axis would cut each one to the width of its bar: "…").
+        x = QCategoryAxis()
+        x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        x.setRange(-0.5, max(1, len(groups)) - 0.5)
+        x.setStartValue(-0.5)
+        x.setGridLineVisible(False)
         cats = []
         for i, (key, c) in enumerate(groups):
-            cats.append(category_label(kind, key, i, len(groups)))
+            text = category_label(kind, key, i, len(groups))
+            if text:
+                x.append(text, i)
+                cats.append(text)
             alone.append(c.filed_alone)
             helped.append(c.filed_helped)
         series = QStackedBarSeries()
         series.append(alone)
         series.append(helped)
         chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append(cats or [""])
         y = QValueAxis()
         y.setLabelFormat("%d")
         top, ticks = axis_top(max([c.filed for _k, c in groups] + [1]))
@@ -257,7 +267,7 @@ class StatsScreen(Screen):
         series.attachAxis(y)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         small = QFont(x.labelsFont())  # after attaching: the chart theme sets fonts on attach
-        small.setPixelSize(TEXT_PX - 2 if len(cats) > 8 else TEXT_PX)
+        small.setPixelSize(TEXT_PX)
         x.setLabelsFont(small)
         y.setLabelsFont(small)
         big = QFont(small)
