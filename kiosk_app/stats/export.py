@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import errno
-import functools
 import itertools
 import os
 import re
@@ -23,8 +22,8 @@ from pathlib import Path
 from typing import Iterator
 
 from kiosk_app.stats import definitions as D
-from kiosk_app.stats.figures import (DEFAULT_UTC_OFFSET_HOURS, IN_RANGE, Counts, DateRange, Summary, counts_by,
-                                     summary, utc_bounds)
+from kiosk_app.stats.figures import (DEFAULT_UTC_OFFSET_HOURS, EFFECTIVE_OUTCOME, IN_RANGE, Counts, DateRange,
+                                     Summary, counts_by, summary, utc_bounds)
 from kiosk_app.strings import staff as T
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -185,33 +184,65 @@ def csv_row(values) -> list:
 # ---------------------------------------------------------------- rows
 
 
-SESSION_SQL = f"""SELECT id, kiosk_id, strftime('%d/%m/%Y', started_at, ?), strftime('%H:%M', started_at, ?),
-                         duration_s, mode, procedure_code, officer_id, helped,
-                         outcome, not_filed_reason, submitted, satisfaction, trips, satisfaction_reason,
-                         end_reason
-                  FROM sessions WHERE {IN_RANGE} ORDER BY started_at"""
+def _param(params: dict, value) -> str:
+    """A named parameter (named, so an expression written twice in the SQL binds the same values)."""
+    name = f"p{len(params)}"
+    params[name] = value
+    return f":{name}"
 
 
-def _minutes(seconds) -> float | str:
-    return round(seconds / 60, 1) if seconds is not None else ""
+def _cases(column: str, names: dict, params: dict, otherwise: str) -> str:
+    """`CASE column WHEN code THEN name ... ELSE otherwise END`, codes and names as parameters."""
+    if not names:
+        return otherwise
+    whens = " ".join(f"WHEN {_param(params, code)} THEN {_param(params, name)}" for code, name in names.items())
+    return f"CASE {column} {whens} ELSE {otherwise} END"
+
+
+def _formula_safe(expr: str) -> str:
+    """The OWASP rule of `csv_text`, in SQL."""
+    return (f"CASE WHEN substr({expr}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) "
+            f"THEN char(39) || {expr} ELSE {expr} END")
+
+
+def session_sql(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[str, dict]:
+    """The query whose rows are the sessions file, in Vietnamese, in the order of
+    EXPORT_SESSION_COLUMNS: every label and date is made by SQLite, in C, so a year's sessions are
+    written about as fast as `sqlite3 -csv` writes the bare table. For CSV, text that comes from
+    people or the log (names, codes) is made formula-safe. Bind `lo` and `hi` (utc_bounds) too."""
+    safe = _formula_safe if for_csv else (lambda e: e)
+    p: dict = {}
+    shift = _param(p, f"{offset_hours:+d} hours")
+    yes, no = _param(p, T.YES), _param(p, T.NO)
+    cols = [
+        safe("id"), safe("kiosk_id"), f"strftime('%d/%m/%Y', started_at, {shift})",
+        f"strftime('%H:%M', started_at, {shift})",
+        "CASE WHEN duration_s IS NULL THEN '' ELSE round(duration_s / 60.0, 1) END",
+        safe(_cases("mode", T.MODE_NAMES, p, "coalesce(mode, '')")),
+        safe("coalesce(procedure_code, '')"),
+        safe(f"CASE WHEN coalesce(procedure_code, '') = '' THEN {_param(p, T.NO_PROCEDURE)} ELSE "
+             f"{_cases('procedure_code', labels.procedures, p, 'procedure_code')} END"),
+        safe("CASE WHEN coalesce(officer_id, 0) = 0 THEN '' ELSE "
+             f"{_cases('officer_id', labels.officers, p, chr(39) + '#' + chr(39) + ' || officer_id')} END"),
+        f"CASE WHEN helped THEN {yes} ELSE {no} END",
+        _cases(f"({EFFECTIVE_OUTCOME})", T.OUTCOME_NAMES, p, _param(p, T.UNKNOWN)),
+        safe(_cases("not_filed_reason", T.NOT_FILED_REASONS, p, "coalesce(not_filed_reason, '')")),
+        f"CASE WHEN submitted THEN {yes} ELSE {no} END",
+        _cases("satisfaction", T.SAT_LEVELS, p, "''"),
+        _cases("trips", T.SAT_TRIPS, p, "''"),
+        safe(_cases("satisfaction_reason", T.SAT_WHY, p, "coalesce(satisfaction_reason, '')")),
+        safe(_cases("end_reason", T.END_REASONS, p, "coalesce(end_reason, '')")),
+    ]
+    where = IN_RANGE.replace("started_at >= ?", "started_at >= :lo").replace("started_at < ?", "started_at < :hi")
+    return f"SELECT {', '.join(cols)} FROM sessions WHERE {where} ORDER BY started_at", p
 
 
 def session_rows(conn: sqlite3.Connection, rng: DateRange, labels: Labels,
-                 offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> Iterator[list]:
+                 offset_hours: int = DEFAULT_UTC_OFFSET_HOURS, for_csv: bool = False) -> Iterator[tuple]:
     """One row per session, in Vietnamese, in the order of EXPORT_SESSION_COLUMNS."""
-    shift = f"{offset_hours:+d} hours"  # local date and time computed by SQLite, in C
-    cursor = conn.execute(SESSION_SQL, [shift, shift, *utc_bounds(rng, offset_hours)])
-    procedure, officer_name = functools.lru_cache(None)(labels.procedure), functools.lru_cache(None)(labels.officer)
-    while batch := cursor.fetchmany(5000):
-        for (sid, kiosk, day, hour, duration, mode, code, officer, helped, outcome, reason, submitted,
-             rating, trips, low_reason, end_reason) in batch:
-            effective = "practice" if mode == "practice" else outcome
-            yield [sid, kiosk, day, hour, _minutes(duration),
-                   T.MODE_NAMES.get(mode, mode), code or "", procedure(code or ""),
-                   officer_name(officer) if officer else "", T.YES if helped else T.NO,
-                   T.OUTCOME_NAMES.get(effective, T.UNKNOWN), T.NOT_FILED_REASONS.get(reason, reason or ""),
-                   T.YES if submitted else T.NO, T.SAT_LEVELS.get(rating, ""), T.SAT_TRIPS.get(trips, ""),
-                   T.SAT_WHY.get(low_reason, low_reason or ""), T.END_REASONS.get(end_reason, end_reason or "")]
+    sql, params = session_sql(labels, offset_hours, for_csv)
+    lo, hi = utc_bounds(rng, offset_hours)
+    return conn.execute(sql, {**params, "lo": lo, "hi": hi})
 
 
 PROCEDURE_HEAD = [T.COLUMN_PROCEDURE_CODE, T.COLUMN_PROCEDURE] + [D.heading(k) for k in D.PROCEDURE_COLUMNS]
@@ -263,7 +294,7 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
             out.writerow(T.EXPORT_SESSION_COLUMNS)
-            out.writerows(map(csv_row, session_rows(conn, rng, labels, offset_hours)))
+            out.writerows(session_rows(conn, rng, labels, offset_hours, for_csv=True))
     with atomic_file(side) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from operator import add
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -140,49 +141,93 @@ class Counts:
 
 # A session's outcome as the figures count it. One rule everywhere: a session in which anyone
 # helped (guided "with help", an officer who stepped in, the resident's "someone helped me") is
-# filed with help, whatever was answered later (`kiosk_app.admin.outcome.effective_outcome`).
-EFFECTIVE_OUTCOME = ("CASE WHEN mode = 'practice' THEN 'practice' "
+# filed with help, whatever was answered later (`kiosk_app.admin.outcome.with_help_rule`).
+EFFECTIVE_OUTCOME = ("CASE WHEN mode = 'practice' OR outcome = 'practice' THEN 'practice' "
                      "WHEN outcome = 'filed_alone' AND helped = 1 THEN 'filed_helped' "
                      "ELSE coalesce(outcome, '') END")
+# The same rule as one condition per outcome: cheaper per row than comparing EFFECTIVE_OUTCOME
+# (a CASE) for each count (a test checks the two agree on every combination).
+# (IS, never NULL, lets SQLite stop at the first false term; the most selective test comes first.)
+_REAL = "mode IS NOT 'practice'"
+OUTCOME_IS = {
+    "practice": "(mode IS 'practice' OR outcome IS 'practice')",
+    "filed_alone": f"(outcome IS 'filed_alone' AND helped IS NOT 1 AND {_REAL})",
+    "filed_helped": f"((outcome IS 'filed_helped' OR outcome IS 'filed_alone' AND helped IS 1) AND {_REAL})",
+    "not_filed": f"(outcome IS 'not_filed' AND {_REAL})",
+    "": f"((outcome IS NULL OR outcome IS '') AND {_REAL})",
+}
 IN_RANGE = "started_at >= ? AND started_at < ? AND start_kind != 'demo'"
 
 # Every Counts field, by name, with the SQL that counts it over the sessions of one group
-# (`eo` is the effective outcome above, `confirmed` 1 when the portal's success page was seen).
+# (`portal_submitted` comes from PORTAL_SQL, which starts from the few success-page events
+# instead of looking every session up among them).
 COUNT_SQL = {
     "sessions": "count(*)",
-    "practice": "sum(eo = 'practice')",
-    "filed_alone": "sum(eo = 'filed_alone')",
-    "filed_helped": "sum(eo = 'filed_helped')",
-    "not_filed": "sum(eo = 'not_filed')",
-    "no_outcome": "sum(eo = '')",
-    "stepped_in": "sum(helped = 1)",
-    "portal_submitted": "sum(confirmed)",
+    "practice": f"sum({OUTCOME_IS['practice']})",
+    "filed_alone": f"sum({OUTCOME_IS['filed_alone']})",
+    "filed_helped": f"sum({OUTCOME_IS['filed_helped']})",
+    "not_filed": f"sum({OUTCOME_IS['not_filed']})",
+    "no_outcome": f"sum({OUTCOME_IS['']})",
+    "stepped_in": "sum(helped IS 1)",
+    "portal_submitted": "0",  # added from PORTAL_SQL: only the few sessions that saw the success page
     "duration_total_s": "total(duration_s)",
     "duration_n": "count(duration_s)",
 }
 assert tuple(COUNT_SQL) == tuple(Counts.__dataclass_fields__), "COUNT_SQL names every Counts field"
 
+
+def _details_sql() -> dict[tuple[str, object], str]:
+    """The reasons and ratings, counted in the same pass: (what, value) -> SQL. A reason or code
+    the kiosk does not know counts under "" (shown as "Không rõ")."""
+    from kiosk_app.admin.outcome import LOW_RATING_REASONS, NOT_FILED_REASONS, RATINGS, TRIPS
+
+    not_filed = OUTCOME_IS["not_filed"]
+    known = ", ".join(f"'{r}'" for r in NOT_FILED_REASONS)
+    known_low = ", ".join(f"'{r}'" for r in LOW_RATING_REASONS)
+    out = {("reason", r): f"sum(not_filed_reason IS '{r}' AND {not_filed})" for r in NOT_FILED_REASONS}
+    out[("reason", "")] = f"sum({not_filed} AND coalesce(not_filed_reason, '') NOT IN ({known}))"
+    out.update({("rating", n): f"sum(satisfaction IS {n})" for n in RATINGS})
+    out.update({("trips", n): f"sum(trips IS {n})" for n in TRIPS})
+    out.update({("low", r): f"sum(satisfaction_reason IS '{r}')" for r in LOW_RATING_REASONS})
+    out[("low", "")] = f"sum(satisfaction_reason NOT IN ({known_low}))"
+    return out
+
+
+DETAIL_SQL = _details_sql()
+
 # One pass over the range: counts per local day × procedure × officer (a few thousand rows for a
-# year); every grouping the screens and exports show is summed from it in Python.
+# year); every grouping the screens and exports show, and the reasons and ratings, are summed
+# from it in Python.
 CUBE_SQL = f"""
-    WITH portal AS (SELECT DISTINCT session_id FROM events WHERE event = 'portal.submitted' AND ts >= ?)
     SELECT date(started_at, ?) AS day, coalesce(procedure_code, '') AS procedure,
            coalesce(officer_id, 0) AS officer,
-           {", ".join(f"{sql} AS {name}" for name, sql in COUNT_SQL.items())}
-    FROM (SELECT started_at, procedure_code, officer_id, {EFFECTIVE_OUTCOME} AS eo, helped, duration_s,
-                 id IN portal AS confirmed
-          FROM sessions WHERE {IN_RANGE})
+           {", ".join(f"{sql} AS {name}" for name, sql in COUNT_SQL.items())},
+           {", ".join(DETAIL_SQL.values())}
+    FROM sessions WHERE {IN_RANGE}
     GROUP BY day, procedure, officer"""
+
+# Sessions in the range whose portal showed its success page (an event at or after the start).
+PORTAL_SQL = f"""
+    SELECT date(started_at, ?), coalesce(procedure_code, ''), coalesce(officer_id, 0), count(*)
+    FROM sessions WHERE id IN (SELECT session_id FROM events WHERE event = 'portal.submitted' AND ts >= ?)
+      AND {IN_RANGE}
+    GROUP BY 1, 2, 3"""
+_PORTAL_COLUMN = list(COUNT_SQL).index("portal_submitted")
 
 
 def cube(conn: sqlite3.Connection, rng: DateRange,
          offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, str, str, tuple]]:
-    """Rows of (local day, procedure, officer, the Counts fields in COUNT_SQL's order)."""
+    """Rows of (local day, procedure, officer, the Counts fields in COUNT_SQL's order, then the
+    detail counts in DETAIL_SQL's order)."""
     lo, hi = utc_bounds(rng, offset_hours)
-    cursor = conn.execute(CUBE_SQL, [lo, f"{offset_hours:+d} hours", lo, hi])
+    shift = f"{offset_hours:+d} hours"
+    cursor = conn.execute(CUBE_SQL, [shift, lo, hi])
     names = [d[0] for d in cursor.description]
-    assert names[3:] == list(COUNT_SQL), names
-    return [(r[0], r[1], str(r[2]), tuple(v or 0 for v in r[3:])) for r in cursor.fetchall()]
+    assert names[3:3 + len(COUNT_SQL)] == list(COUNT_SQL), names
+    rows = {(r[0], r[1], str(r[2])): [v or 0 for v in r[3:]] for r in cursor.fetchall()}
+    for day, procedure, officer, n in conn.execute(PORTAL_SQL, [shift, lo, lo, hi]):
+        rows[(day, procedure, str(officer))][_PORTAL_COLUMN] = n
+    return [(*key, tuple(values)) for key, values in rows.items()]
 
 
 def group_key(group: str, day: str, procedure: str, officer: str) -> str:
@@ -221,20 +266,26 @@ def period_keys(group: str, rng: DateRange) -> list[str]:
 def aggregate(rows: list[tuple[str, str, str, tuple]], group: str,
               rng: DateRange | None = None) -> list[tuple[str, Counts]]:
     """Sum the cube by one grouping; with a range, a period grouping lists every period, with zeros."""
-    out: dict[str, list] = {}
-    for day, procedure, officer, values in rows:
-        key = group_key(group, day, procedure, officer)
-        acc = out.get(key)
-        if acc is None:
-            out[key] = list(values)
-        else:
-            for i, v in enumerate(values):
-                acc[i] += v
+    out = sums(rows, group)
     if rng is not None and group in PERIODS:
         keys = period_keys(group, rng)
     else:
         keys = sorted(out, key=(lambda k: (len(k), k)) if group == "officer" else None)
     return [(k, _counts(out.get(k))) for k in keys]
+
+
+def sums(rows: list[tuple[str, str, str, tuple]], group: str, width: int = len(COUNT_SQL)) -> dict[str, list]:
+    """The first `width` values of the cube's rows (the Counts fields), summed by one grouping."""
+    out: dict[str, list] = {}
+    keys: dict[tuple, str] = {}
+    for day, procedure, officer, values in rows:
+        ident = (day, procedure, officer) if group in ("procedure", "officer") else day
+        key = keys.get(ident)
+        if key is None:
+            key = keys[ident] = group_key(group, day, procedure, officer)
+        acc = out.get(key)
+        out[key] = list(values[:width]) if acc is None else list(map(add, acc, values[:width]))
+    return out
 
 
 def _counts(values: list | None) -> Counts:
@@ -292,27 +343,23 @@ def satisfaction(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Satisfacti
     return details(conn, rng, offset_hours)[1]
 
 
-DETAILS_SQL = f"""
-    SELECT CASE WHEN outcome = 'not_filed' AND mode != 'practice' THEN coalesce(not_filed_reason, '') END AS reason,
-           satisfaction, trips, satisfaction_reason, count(*)
-    FROM sessions WHERE {IN_RANGE} GROUP BY 1, 2, 3, 4"""
-
-
 def details(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> tuple[dict[str, int], Satisfaction]:
-    """Reasons for not filing, and the ratings, in one pass over the range."""
-    lo, hi = utc_bounds(rng, offset_hours)
-    reasons, ratings, trips, low = Counter(), Counter(), Counter(), Counter()
-    rows = conn.execute(DETAILS_SQL, [lo, hi])
-    for reason, rating, trip, low_reason, n in rows:
-        for counter, value in ((reasons, reason), (ratings, rating), (trips, trip), (low, low_reason)):
-            if value is not None:
-                counter[value] += n
+    """Reasons for not filing, and the ratings."""
+    return _details(_detail_values(cube(conn, rng, offset_hours)))
 
-    def ordered(c: Counter) -> dict:
-        return dict(sorted(c.items(), key=lambda kv: kv[0], reverse=True))
 
-    by_count = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
-    return by_count, Satisfaction(ordered(ratings), ordered(trips), ordered(low))
+def _detail_values(rows) -> list:
+    total = sums(rows, "all", len(COUNT_SQL) + len(DETAIL_SQL)).get("")
+    return total[len(COUNT_SQL):] if total else [0] * len(DETAIL_SQL)
+
+
+def _details(values) -> tuple[dict[str, int], Satisfaction]:
+    found: dict[str, dict] = {"reason": {}, "rating": {}, "trips": {}, "low": {}}
+    for (what, key), n in zip(DETAIL_SQL, values):
+        if n:
+            found[what][key] = found[what].get(key, 0) + int(n)
+    reasons = dict(sorted(found["reason"].items(), key=lambda kv: (-kv[1], kv[0])))
+    return reasons, Satisfaction(found["rating"], found["trips"], found["low"])
 
 
 @dataclass(frozen=True)
@@ -329,17 +376,19 @@ class GuideFigure:
         return max(self.stops.items(), key=lambda kv: (kv[1], -kv[0]))[0]
 
 
-def guides(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> list[GuideFigure]:
-    """From `video.opened`, `video.finished` and `video.closed` (its furthest step when unfinished)."""
-    lo, hi = utc_bounds(rng, offset_hours)
-    rows = conn.execute(
-        """SELECT event, coalesce(json_extract(data, '$.guide'), ''),
+GUIDES_SQL = """SELECT event, coalesce(json_extract(data, '$.guide'), ''),
                   CASE WHEN event = 'video.closed' AND NOT coalesce(json_extract(data, '$.finished'), 0)
                        THEN coalesce(json_extract(data, '$.furthest_step'), json_extract(data, '$.step')) END,
                   count(*)
            FROM events WHERE event IN ('video.opened', 'video.finished', 'video.closed') AND ts >= ? AND ts < ?
              AND json_valid(data)
-           GROUP BY 1, 2, 3""", [lo, hi])
+           GROUP BY 1, 2, 3"""
+
+
+def guides(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> list[GuideFigure]:
+    """From `video.opened`, `video.finished` and `video.closed` (its furthest step when unfinished)."""
+    lo, hi = utc_bounds(rng, offset_hours)
+    rows = conn.execute(GUIDES_SQL, [lo, hi])
     opened, finished, stops = Counter(), Counter(), {}
     for event, guide, step, n in rows:
         guide = str(guide)
@@ -361,18 +410,19 @@ class ScanFigure:
     sessions: int = 0
 
 
-def scans(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> ScanFigure:
-    """Pages from `scan.pages` (its `pages` count) or `scan.page` (one each); PDFs from `scan.document`."""
-    lo, hi = utc_bounds(rng, offset_hours)
-    row = conn.execute(
-        """SELECT
+SCANS_SQL = """SELECT
              total(CASE event WHEN 'scan.page' THEN 1
                               WHEN 'scan.pages' THEN coalesce(json_extract(data, '$.pages'), 1) END),
              sum(event = 'scan.document'),
              total(CASE WHEN event = 'scan.document' THEN json_extract(data, '$.bytes') END),
              count(DISTINCT session_id)
-           FROM events WHERE event IN ('scan.page', 'scan.pages', 'scan.document') AND ts >= ? AND ts < ?""",
-        [lo, hi]).fetchone()
+           FROM events WHERE event IN ('scan.page', 'scan.pages', 'scan.document') AND ts >= ? AND ts < ?"""
+
+
+def scans(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> ScanFigure:
+    """Pages from `scan.pages` (its `pages` count) or `scan.page` (one each); PDFs from `scan.document`."""
+    lo, hi = utc_bounds(rng, offset_hours)
+    row = conn.execute(SCANS_SQL, [lo, hi]).fetchone()
     return ScanFigure(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0))
 
 
@@ -405,7 +455,7 @@ def summary(conn: sqlite3.Connection, rng: DateRange, offset_hours: int = DEFAUL
     all_rows = aggregate(rows, "all")
     tot = all_rows[0][1] if all_rows else Counts()
     return Summary(rng, offset_hours, tot, by["day"], by["week"], by["month"], by["procedure"], by["officer"],
-                   *details(conn, rng, offset_hours), guides(conn, rng, offset_hours), scans(conn, rng, offset_hours))
+                   *_details(_detail_values(rows)), guides(conn, rng, offset_hours), scans(conn, rng, offset_hours))
 
 
 # ---------------------------------------------------------------- ranges people ask for

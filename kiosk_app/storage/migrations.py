@@ -102,6 +102,12 @@ def _v5_sync_versions(db: Database) -> None:
     db.execute(f"""CREATE TRIGGER sessions_sync_version AFTER UPDATE OF {", ".join(columns)} ON sessions
                    WHEN {changed}
                    BEGIN UPDATE sessions SET sync_version = OLD.sync_version + 1 WHERE id = NEW.id; END""")
+    # The figures read events (guides, scans, the portal's success page) by name and time: with the
+    # session and the data in the index too, SQLite reads them from the index alone instead of one
+    # table row at a time (a year of a 1M-event log: 1.6 s -> 0.3 s, bench/README.md). It replaces
+    # v3's (event, ts) index, which is its prefix.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_figures ON events (event, ts, session_id, data)")
+    db.execute("DROP INDEX IF EXISTS idx_events_event_ts")
 
 
 MIGRATIONS = [_v1_sessions_and_events, _v2_settings, _v3_staff_feedback_sync, _v4_figures_index,

@@ -193,15 +193,36 @@ def test_the_covering_index_covers_every_column_the_figures_read(dataset):
     import re
 
     from kiosk_app.stats import figures
-    from kiosk_app.stats.export import SESSION_SQL
+    from kiosk_app.stats.export import Labels, session_sql
 
     conn = dataset.database.conn
     lo, hi = utc_bounds(NOV, 7)
-    queries = {"cube": (figures.CUBE_SQL, [lo, "+7 hours", lo, hi]), "details": (figures.DETAILS_SQL, [lo, hi])}
+    queries = {"cube": (figures.CUBE_SQL, ["+7 hours", lo, hi]), "guides": (figures.GUIDES_SQL, [lo, hi]),
+               "portal": (figures.PORTAL_SQL, ["+7 hours", lo, lo, hi]),
+               "scans": (figures.SCANS_SQL, [lo, hi])}
+    # (the portal query looks its few sessions up by id, the primary key)
+    covered = {"cube": [("sessions", "idx_sessions_figures")], "guides": [("events", "idx_events_figures")],
+               "scans": [("events", "idx_events_figures")], "portal": [("events", "idx_events_figures")]}
     for name, (sql, params) in queries.items():
         plan = " / ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
-        sessions = [step for step in plan.split(" / ") if re.search(r"\bsessions\b", step)]
-        assert sessions and all("COVERING INDEX idx_sessions_figures" in step for step in sessions), (name, plan)
+        for table, index in covered[name]:
+            steps = [step for step in plan.split(" / ") if re.search(rf"\b{table}\b", step)]
+            assert steps and all(f"COVERING INDEX {index}" in step for step in steps), (name, plan)
     # The export's list of sessions reads every column: it walks the index in order, then the rows.
-    plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + SESSION_SQL, ["+7 hours"] * 2 + [lo, hi]))
+    sql, params = session_sql(Labels({}, {}), 7, for_csv=True)
+    plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, {**params, "lo": lo, "hi": hi}))
     assert "idx_sessions_figures" in plan or "sessions_started_at" in plan
+
+
+def test_the_outcome_conditions_agree_with_the_effective_outcome(store):
+    """COUNT_SQL counts with one condition per outcome; the exports show EFFECTIVE_OUTCOME."""
+    conn = store.database.conn
+    one = "FROM (SELECT :mode AS mode, :outcome AS outcome, :helped AS helped)"
+    for mode in ("self", "guided", "practice", None):
+        for outcome in ("filed_alone", "filed_helped", "not_filed", "practice", "", None, "odd"):
+            for helped in (0, 1, None):
+                row = {"mode": mode, "outcome": outcome, "helped": helped}
+                effective = conn.execute(f"SELECT {F.EFFECTIVE_OUTCOME} {one}", row).fetchone()[0]
+                matches = [k for k, cond in F.OUTCOME_IS.items()
+                           if conn.execute(f"SELECT {cond} {one}", row).fetchone()[0]]
+                assert matches == ([effective] if effective in F.OUTCOME_IS else []), (row, effective, matches)
