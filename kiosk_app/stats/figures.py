@@ -163,11 +163,9 @@ IN_RANGE = "started_at >= ? AND started_at < ? AND start_kind != 'demo'"
 # instead of looking every session up among them).
 COUNT_SQL = {
     "sessions": "count(*)",
-    "practice": f"sum({OUTCOME_IS['practice']})",
-    "filed_alone": f"sum({OUTCOME_IS['filed_alone']})",
-    "filed_helped": f"sum({OUTCOME_IS['filed_helped']})",
-    "not_filed": f"sum({OUTCOME_IS['not_filed']})",
-    "no_outcome": f"sum({OUTCOME_IS['']})",
+    **{field: f"sum({OUTCOME_IS[outcome]})" for field, outcome in (
+        ("practice", "practice"), ("filed_alone", "filed_alone"), ("filed_helped", "filed_helped"),
+        ("not_filed", "not_filed"), ("no_outcome", ""))},
     "stepped_in": "sum(helped IS 1)",
     "portal_submitted": "0",  # added from PORTAL_SQL: only the few sessions that saw the success page
     "duration_total_s": "total(duration_s)",
