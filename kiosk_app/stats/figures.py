@@ -174,35 +174,40 @@ COUNT_SQL = {
 assert tuple(COUNT_SQL) == tuple(Counts.__dataclass_fields__), "COUNT_SQL names every Counts field"
 
 
-def _details_sql() -> dict[tuple[str, object], str]:
-    """The reasons and ratings, counted in the same pass: (what, value) -> SQL. A reason or code
-    the kiosk does not know counts under "" (shown as "Không rõ")."""
-    from kiosk_app.admin.outcome import LOW_RATING_REASONS, NOT_FILED_REASONS, RATINGS, TRIPS
-
-    not_filed = OUTCOME_IS["not_filed"]
-    known = ", ".join(f"'{r}'" for r in NOT_FILED_REASONS)
-    known_low = ", ".join(f"'{r}'" for r in LOW_RATING_REASONS)
-    out = {("reason", r): f"sum(not_filed_reason IS '{r}' AND {not_filed})" for r in NOT_FILED_REASONS}
-    out[("reason", "")] = f"sum({not_filed} AND coalesce(not_filed_reason, '') NOT IN ({known}))"
-    out.update({("rating", n): f"sum(satisfaction IS {n})" for n in RATINGS})
-    out.update({("trips", n): f"sum(trips IS {n})" for n in TRIPS})
-    out.update({("low", r): f"sum(satisfaction_reason IS '{r}')" for r in LOW_RATING_REASONS})
-    out[("low", "")] = f"sum(satisfaction_reason NOT IN ({known_low}))"
-    return out
-
-
-DETAIL_SQL = _details_sql()
 
 # One pass over the range: counts per local day × procedure × officer (a few thousand rows for a
-# year); every grouping the screens and exports show, and the reasons and ratings, are summed
-# from it in Python.
+# year); every grouping the screens and exports show is summed from it in Python. Each aggregate
+# costs SQLite a call per session, so the counts of 0/1 conditions are added three to one sum, in
+# 20-bit fields (a group is one day of one procedure and officer: far below a million sessions),
+# and the reasons and ratings are grouped by a second, plain query (DETAILS_SQL); bench/README.md.
+_FLAGS = [name for name, sql in COUNT_SQL.items() if sql.startswith("sum(")]
+_PACKS = [_FLAGS[i:i + 3] for i in range(0, len(_FLAGS), 3)]
+_FIELD_BITS = 20
+
+
+def _packed_sum(names: list[str]) -> str:
+    terms = [f"({COUNT_SQL[n][4:-1]}) * {1 << (_FIELD_BITS * i)}" for i, n in enumerate(names)]
+    return f"sum({' + '.join(terms)})"
+
+
 CUBE_SQL = f"""
     SELECT date(started_at, ?) AS day, coalesce(procedure_code, '') AS procedure,
            coalesce(officer_id, 0) AS officer,
-           {", ".join(f"{sql} AS {name}" for name, sql in COUNT_SQL.items())},
-           {", ".join(DETAIL_SQL.values())}
+           {", ".join(f"{sql} AS {name}" for name, sql in COUNT_SQL.items() if name not in _FLAGS)},
+           {", ".join(f"{_packed_sum(names)} AS {'_'.join(names)}" for names in _PACKS)}
     FROM sessions WHERE {IN_RANGE}
     GROUP BY day, procedure, officer"""
+
+
+def _unpack(row: dict) -> list:
+    """A cube row's named columns as the Counts fields, in COUNT_SQL's order."""
+    mask = (1 << _FIELD_BITS) - 1
+    for names in _PACKS:
+        packed = row.pop("_".join(names)) or 0
+        for i, name in enumerate(names):
+            row[name] = (packed >> (_FIELD_BITS * i)) & mask
+    return [row[name] or 0 for name in COUNT_SQL]
+
 
 # Sessions in the range whose portal showed its success page (an event at or after the start).
 PORTAL_SQL = f"""
@@ -215,14 +220,12 @@ _PORTAL_COLUMN = list(COUNT_SQL).index("portal_submitted")
 
 def cube(conn: sqlite3.Connection, rng: DateRange,
          offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, str, str, tuple]]:
-    """Rows of (local day, procedure, officer, the Counts fields in COUNT_SQL's order, then the
-    detail counts in DETAIL_SQL's order)."""
+    """Rows of (local day, procedure, officer, the Counts fields in COUNT_SQL's order)."""
     lo, hi = utc_bounds(rng, offset_hours)
     shift = f"{offset_hours:+d} hours"
     cursor = conn.execute(CUBE_SQL, [shift, lo, hi])
     names = [d[0] for d in cursor.description]
-    assert names[3:3 + len(COUNT_SQL)] == list(COUNT_SQL), names
-    rows = {(r[0], r[1], str(r[2])): [v or 0 for v in r[3:]] for r in cursor.fetchall()}
+    rows = {(r[0], r[1], str(r[2])): _unpack(dict(zip(names[3:], r[3:]))) for r in cursor.fetchall()}
     for day, procedure, officer, n in conn.execute(PORTAL_SQL, [shift, lo, lo, hi]):
         rows[(day, procedure, str(officer))][_PORTAL_COLUMN] = n
     return [(*key, tuple(values)) for key, values in rows.items()]
@@ -273,7 +276,7 @@ def aggregate(rows: list[tuple[str, str, str, tuple]], group: str,
 
 
 def sums(rows: list[tuple[str, str, str, tuple]], group: str, width: int = len(COUNT_SQL)) -> dict[str, list]:
-    """The first `width` values of the cube's rows (the Counts fields), summed by one grouping."""
+    """The cube's values (the Counts fields), summed by one grouping."""
     out: dict[str, list] = {}
     keys: dict[tuple, str] = {}
     for day, procedure, officer, values in rows:
@@ -341,23 +344,28 @@ def satisfaction(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Satisfacti
     return details(conn, rng, offset_hours)[1]
 
 
+# The reasons for not filing and the ratings: a few dozen groups, counted once each.
+DETAILS_SQL = f"""
+    SELECT CASE WHEN {OUTCOME_IS['not_filed']} THEN coalesce(not_filed_reason, '') END AS reason,
+           satisfaction, trips, satisfaction_reason, count(*) AS n
+    FROM sessions WHERE {IN_RANGE} GROUP BY 1, 2, 3, 4"""
+
+
 def details(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> tuple[dict[str, int], Satisfaction]:
     """Reasons for not filing, and the ratings."""
-    return _details(_detail_values(cube(conn, rng, offset_hours)))
+    found: dict[str, Counter] = {"reason": Counter(), "rating": Counter(), "trips": Counter(), "low": Counter()}
+    cursor = conn.execute(DETAILS_SQL, utc_bounds(rng, offset_hours))
+    assert [d[0] for d in cursor.description] == ["reason", "satisfaction", "trips", "satisfaction_reason", "n"]
+    for reason, rating, trips, low, n in cursor:
+        for what, value in (("reason", reason), ("rating", rating), ("trips", trips), ("low", low)):
+            if value is not None:
+                found[what][value] += n
 
+    def ordered(c: Counter) -> dict:
+        return dict(sorted(c.items(), key=lambda kv: kv[0], reverse=True))
 
-def _detail_values(rows) -> list:
-    total = sums(rows, "all", len(COUNT_SQL) + len(DETAIL_SQL)).get("")
-    return total[len(COUNT_SQL):] if total else [0] * len(DETAIL_SQL)
-
-
-def _details(values) -> tuple[dict[str, int], Satisfaction]:
-    found: dict[str, dict] = {"reason": {}, "rating": {}, "trips": {}, "low": {}}
-    for (what, key), n in zip(DETAIL_SQL, values):
-        if n:
-            found[what][key] = found[what].get(key, 0) + int(n)
     reasons = dict(sorted(found["reason"].items(), key=lambda kv: (-kv[1], kv[0])))
-    return reasons, Satisfaction(found["rating"], found["trips"], found["low"])
+    return reasons, Satisfaction(ordered(found["rating"]), ordered(found["trips"]), ordered(found["low"]))
 
 
 @dataclass(frozen=True)
@@ -453,7 +461,7 @@ def summary(conn: sqlite3.Connection, rng: DateRange, offset_hours: int = DEFAUL
     all_rows = aggregate(rows, "all")
     tot = all_rows[0][1] if all_rows else Counts()
     return Summary(rng, offset_hours, tot, by["day"], by["week"], by["month"], by["procedure"], by["officer"],
-                   *_details(_detail_values(rows)), guides(conn, rng, offset_hours), scans(conn, rng, offset_hours))
+                   *details(conn, rng, offset_hours), guides(conn, rng, offset_hours), scans(conn, rng, offset_hours))
 
 
 # ---------------------------------------------------------------- ranges people ask for

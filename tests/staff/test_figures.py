@@ -198,10 +198,11 @@ def test_the_covering_index_covers_every_column_the_figures_read(dataset):
     conn = dataset.database.conn
     lo, hi = utc_bounds(NOV, 7)
     queries = {"cube": (figures.CUBE_SQL, ["+7 hours", lo, hi]), "guides": (figures.GUIDES_SQL, [lo, hi]),
-               "portal": (figures.PORTAL_SQL, ["+7 hours", lo, lo, hi]),
+               "portal": (figures.PORTAL_SQL, ["+7 hours", lo, lo, hi]), "details": (figures.DETAILS_SQL, [lo, hi]),
                "scans": (figures.SCANS_SQL, [lo, hi])}
     # (the portal query looks its few sessions up by id, the primary key)
-    covered = {"cube": [("sessions", "idx_sessions_figures")], "guides": [("events", "idx_events_figures")],
+    covered = {"cube": [("sessions", "idx_sessions_figures")], "details": [("sessions", "idx_sessions_figures")],
+               "guides": [("events", "idx_events_figures")],
                "scans": [("events", "idx_events_figures")], "portal": [("events", "idx_events_figures")]}
     for name, (sql, params) in queries.items():
         plan = " / ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
