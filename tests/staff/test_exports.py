@@ -450,3 +450,14 @@ def test_a_killed_export_leaves_nothing_in_tmp_and_its_parts_are_removed_next_ti
                        "2026-11-01", "--to", "2026-11-01", "-o", str(usb / "r.csv")]) == 0
     assert sorted(p.name for p in usb.iterdir()) == ["r-theo-thu-tuc.csv", "r.csv"]
     sqlite3.connect(kiosk_paths.db_file).close()
+
+
+def test_the_kiosk_removes_export_leftovers_at_start(kiosk_paths, tmp_path):
+    from kiosk_app.stats.cleanup import remove_export_leftovers
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    left = kiosk_paths.data_dir / f".r.xlsx.kiosk-export-{dead}.sheet6.ab12.part"
+    left.write_text("session rows")
+    assert remove_export_leftovers(kiosk_paths.data_dir, [str(tmp_path / "no-usb")]) == [left]
+    assert not left.exists()
