@@ -209,29 +209,33 @@ def session_sql(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[str, 
     """The query whose rows are the sessions file, in Vietnamese, in the order of
     EXPORT_SESSION_COLUMNS: every label and date is made by SQLite, in C, so a year's sessions are
     written about as fast as `sqlite3 -csv` writes the bare table. For CSV, text that comes from
-    people or the log (names, codes) is made formula-safe. Bind `lo` and `hi` (utc_bounds) too."""
-    safe = _formula_safe if for_csv else (lambda e: e)
+    people or the log is made formula-safe: names (bound as parameters) here in Python, raw
+    column values in SQL. Bind `lo` and `hi` (utc_bounds) too."""
+    raw = _formula_safe if for_csv else (lambda e: e)
+    text = csv_text if for_csv else (lambda v: v)
     p: dict = {}
     shift = _param(p, f"{offset_hours:+d} hours")
     yes, no = _param(p, T.YES), _param(p, T.NO)
+    procedures = {code: text(name) for code, name in labels.procedures.items()}
+    officers = {sid: text(name) for sid, name in labels.officers.items()}
     cols = [
-        safe("id"), safe("kiosk_id"), f"strftime('%d/%m/%Y', started_at, {shift})",
+        raw("id"), raw("kiosk_id"), f"strftime('%d/%m/%Y', started_at, {shift})",
         f"strftime('%H:%M', started_at, {shift})",
         "CASE WHEN duration_s IS NULL THEN '' ELSE round(duration_s / 60.0, 1) END",
-        safe(_cases("mode", T.MODE_NAMES, p, "coalesce(mode, '')")),
-        safe("coalesce(procedure_code, '')"),
-        safe(f"CASE WHEN coalesce(procedure_code, '') = '' THEN {_param(p, T.NO_PROCEDURE)} ELSE "
-             f"{_cases('procedure_code', labels.procedures, p, 'procedure_code')} END"),
-        safe("CASE WHEN coalesce(officer_id, 0) = 0 THEN '' ELSE "
-             f"{_cases('officer_id', labels.officers, p, chr(39) + '#' + chr(39) + ' || officer_id')} END"),
+        _cases("mode", T.MODE_NAMES, p, raw("coalesce(mode, '')")),
+        raw("coalesce(procedure_code, '')"),
+        f"CASE WHEN coalesce(procedure_code, '') = '' THEN {_param(p, T.NO_PROCEDURE)} ELSE "
+        f"{_cases('procedure_code', procedures, p, raw('procedure_code'))} END",
+        "CASE WHEN coalesce(officer_id, 0) = 0 THEN '' ELSE "
+        f"{_cases('officer_id', officers, p, chr(39) + '#' + chr(39) + ' || officer_id')} END",
         f"CASE WHEN helped THEN {yes} ELSE {no} END",
         _cases(f"({EFFECTIVE_OUTCOME})", T.OUTCOME_NAMES, p, _param(p, T.UNKNOWN)),
-        safe(_cases("not_filed_reason", T.NOT_FILED_REASONS, p, "coalesce(not_filed_reason, '')")),
+        _cases("not_filed_reason", T.NOT_FILED_REASONS, p, raw("coalesce(not_filed_reason, '')")),
         f"CASE WHEN submitted THEN {yes} ELSE {no} END",
         _cases("satisfaction", T.SAT_LEVELS, p, "''"),
         _cases("trips", T.SAT_TRIPS, p, "''"),
-        safe(_cases("satisfaction_reason", T.SAT_WHY, p, "coalesce(satisfaction_reason, '')")),
-        safe(_cases("end_reason", T.END_REASONS, p, "coalesce(end_reason, '')")),
+        _cases("satisfaction_reason", T.SAT_WHY, p, raw("coalesce(satisfaction_reason, '')")),
+        _cases("end_reason", T.END_REASONS, p, raw("coalesce(end_reason, '')")),
     ]
     where = IN_RANGE.replace("started_at >= ?", "started_at >= :lo").replace("started_at < ?", "started_at < :hi")
     return f"SELECT {', '.join(cols)} FROM sessions WHERE {where} ORDER BY started_at", p
