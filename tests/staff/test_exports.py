@@ -461,3 +461,19 @@ def test_the_kiosk_removes_export_leftovers_at_start(kiosk_paths, tmp_path):
     left.write_text("session rows")
     assert remove_export_leftovers(kiosk_paths.data_dir, [str(tmp_path / "no-usb")]) == [left]
     assert not left.exists()
+
+
+def test_cli_stats_by_day_lists_every_day(data_dir, capsys):
+    import json
+    assert admin_main(["stats", "--data-dir", data_dir, "--from", "2026-11-01", "--to", "2026-11-30",
+                       "--by", "day", "--json"]) == 0
+    groups = json.loads(capsys.readouterr().out)["groups"]
+    assert [g["key"] for g in groups] == [f"2026-11-{d:02d}" for d in range(1, 31)]
+    assert {g["key"]: g["sessions"] for g in groups}["2026-11-04"] == 0
+
+
+def test_xlsx_days_sheet_lists_every_day(dataset, tmp_path):
+    out = tmp_path / "nov.xlsx"
+    export_to("xlsx", dataset.database.conn, NOV, LABELS, out, 7)
+    days = list(openpyxl.load_workbook(out, read_only=True)[T.SHEET_DAYS].iter_rows(values_only=True))[1:]
+    assert [r[0] for r in days] == [f"2026-11-{d:02d}" for d in range(1, 31)] and days[3][1] == 0
