@@ -111,13 +111,16 @@ def _insert_events(conn, rows):
         conn.executemany("INSERT INTO events (session_id, ts, event, data) VALUES (?, ?, ?, ?)", rows)
 
 
-def timed(fn, runs: int) -> float:
-    times = []
+def interleaved(fns: list, runs: int) -> list[float]:
+    """Median seconds of each function, run in turn (a b c a b c ...), so that a change in the
+    machine's load falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for i, fn in enumerate(fns):
+            t = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - t)
+    return [statistics.median(t) for t in times]
 
 
 def main() -> None:
@@ -125,7 +128,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "kiosk-bench-stats" / "kiosk.db")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if not shutil.which("sqlite3"):
         sys.exit("the sqlite3 command is needed (apt-get install sqlite3)")
@@ -142,10 +145,10 @@ def main() -> None:
     print(f"database: {total} sessions, {in_year} in {YEAR.start.year} (local days); {args.db}")
 
     plain = PLAIN_SQL.format(lo=lo, hi=hi)
-    t_plain_py = timed(lambda: conn.execute(plain).fetchall(), args.runs)
-    t_plain_cli = timed(lambda: subprocess.run(["sqlite3", str(args.db), plain], check=True, capture_output=True),
-                        args.runs)
-    t_summary = timed(lambda: figures.summary(conn, YEAR, 7), args.runs)
+    t_plain_py, t_plain_cli, t_summary = interleaved([
+        lambda: conn.execute(plain).fetchall(),
+        lambda: subprocess.run(["sqlite3", str(args.db), plain], check=True, capture_output=True),
+        lambda: figures.summary(conn, YEAR, 7)], args.runs)
     print(f"year's figures:  kiosk summary() {t_summary * 1000:8.0f} ms | plain SQL (python) "
           f"{t_plain_py * 1000:6.0f} ms | sqlite3 CLI {t_plain_cli * 1000:6.0f} ms | ratio "
           f"{t_summary / t_plain_py:.1f}x / {t_summary / t_plain_cli:.1f}x")
@@ -153,12 +156,12 @@ def main() -> None:
     out = args.db.parent / "export"
     out.mkdir(exist_ok=True)
     labels = Labels({}, {1: "An", 2: "Bình", 3: "Chi"}, "UBND xã", "kiosk-01")
-    t_csv = timed(lambda: write_csv(conn, YEAR, labels, out / "kiosk.csv", 7), 1)
-    with open(out / "plain.csv", "wb") as f:
-        t0 = time.perf_counter()
-        subprocess.run(["sqlite3", "-csv", "-header", str(args.db), PLAIN_CSV.format(lo=lo, hi=hi)], check=True,
-                       stdout=f)
-        t_cli_csv = time.perf_counter() - t0
+    def cli_csv():
+        with open(out / "plain.csv", "wb") as f:
+            subprocess.run(["sqlite3", "-csv", "-header", str(args.db), PLAIN_CSV.format(lo=lo, hi=hi)], check=True,
+                           stdout=f)
+
+    t_csv, t_cli_csv = interleaved([lambda: write_csv(conn, YEAR, labels, out / "kiosk.csv", 7), cli_csv], 3)
     size = (out / "kiosk.csv").stat().st_size / 1e6
     print(f"year's CSV:      kiosk write_csv() {t_csv:6.1f} s ({size:.0f} MB) | sqlite3 -csv {t_cli_csv:6.1f} s "
           f"({(out / 'plain.csv').stat().st_size / 1e6:.0f} MB) | ratio {t_csv / t_cli_csv:.1f}x")
