@@ -5,16 +5,18 @@ daylight saving). A date range is a pair of local dates, both included, turned i
 by `utc_bounds` — the one place the day boundary is decided.
 
 Which sessions count: every session except the developers' "demo" ones. A session's effective
-outcome is "practice" when its mode is practice, else its recorded outcome (or none).
+outcome is "practice" when its mode is practice, "filed with help" when it was filed and anyone
+helped (EFFECTIVE_OUTCOME), else its recorded outcome (or none). How each figure is named, shown
+and explained is declared once, in `kiosk_app.stats.definitions`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from operator import add
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from operator import add
 
 DEFAULT_UTC_OFFSET_HOURS = 7
 MAX_RANGE_DAYS = 20 * 366
@@ -275,7 +277,7 @@ def aggregate(rows: list[tuple[str, str, str, tuple]], group: str,
     return [(k, _counts(out.get(k))) for k in keys]
 
 
-def sums(rows: list[tuple[str, str, str, tuple]], group: str, width: int = len(COUNT_SQL)) -> dict[str, list]:
+def sums(rows: list[tuple[str, str, str, tuple]], group: str) -> dict[str, list]:
     """The cube's values (the Counts fields), summed by one grouping."""
     out: dict[str, list] = {}
     keys: dict[tuple, str] = {}
@@ -285,7 +287,7 @@ def sums(rows: list[tuple[str, str, str, tuple]], group: str, width: int = len(C
         if key is None:
             key = keys[ident] = group_key(group, day, procedure, officer)
         acc = out.get(key)
-        out[key] = list(values[:width]) if acc is None else list(map(add, acc, values[:width]))
+        out[key] = list(values) if acc is None else list(map(add, acc, values))
     return out
 
 
