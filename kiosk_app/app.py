@@ -29,6 +29,7 @@ from kiosk_app.shell.front import FrontRoom
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import close_dialogs
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, WindowInputFilters, present
+from kiosk_app.stats.cleanup import remove_export_leftovers
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.watchdog import SystemdWatchdog
@@ -117,7 +118,9 @@ class Kiosk:
         found = []
         if self.store.available and self.store.moved_aside is not None:
             found.append(T.PROBLEM_DB_CORRUPT)
-        if not self.store.available or self.store.pending:
+        if not self.store.available and self.store.problem_kind in T.PROBLEM_DB_KINDS:
+            found.append(T.PROBLEM_DB_KINDS[self.store.problem_kind])  # nothing can be saved until fixed
+        elif not self.store.available or self.store.pending:
             found.append(T.PROBLEM_DB)
         if self.store.available and not self.auth.pin_is_set():
             found.append(T.PROBLEM_NO_ADMIN_PIN)
@@ -181,6 +184,7 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
         self.front.show_problems()
         log_event(log, "app.recovered", interrupted=len(interrupted))
+        remove_export_leftovers(self.paths.data_dir, self.config.reports.usb_roots)
         if self.config.sync.enabled:  # sending figures upward, when the district or province asked for it
             from kiosk_app.stats.sync import SyncWorker
 

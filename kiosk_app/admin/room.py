@@ -22,7 +22,7 @@ from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 
 if TYPE_CHECKING:
-    from kiosk_app.admin.screens.guided import GuidedStartScreen
+    from kiosk_app.admin.screens.guided import GuidedStartScreen, OfficerOutcomeScreen
     from kiosk_app.admin.screens.staff_menu import StaffMenu
 
 STAFF_SCREENS = ("staff_pin", "staff_menu", "staff_guided", "staff_outcome", "staff_stats", "staff_settings")
@@ -64,6 +64,10 @@ class StaffRoom(QObject):
     @property
     def guided(self) -> GuidedStartScreen:
         return self._nav.screen("staff_guided")
+
+    @property
+    def outcome(self) -> OfficerOutcomeScreen:
+        return self._nav.screen("staff_outcome")
 
     # ------------------------------------------------------------ coming and going
 
@@ -131,7 +135,7 @@ class StaffRoom(QObject):
     def _make_outcome(self):
         from kiosk_app.admin.screens.guided import OfficerOutcomeScreen
 
-        screen = OfficerOutcomeScreen()
+        screen = OfficerOutcomeScreen(self._outcomes.was_helped)
         screen.recorded.connect(self._officer_outcome)
         screen.cancelled.connect(self.show_menu)
         return screen
