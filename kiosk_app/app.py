@@ -306,7 +306,7 @@ class Kiosk:
     def _make_outcome_screen(self):
         from kiosk_app.admin.screens.guided import OfficerOutcomeScreen
 
-        screen = OfficerOutcomeScreen()
+        screen = OfficerOutcomeScreen(self.outcomes.was_helped)
         screen.recorded.connect(self._officer_outcome)
         screen.cancelled.connect(self._show_staff_menu)
         return screen

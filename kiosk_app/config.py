@@ -185,9 +185,18 @@ def load_config(override: Path | None = None, default: Path | None = None) -> Ki
     return dataclasses.replace(cfg, source_files=tuple(files))
 
 
+# A kiosk's settings are a few kilobytes; anything far larger is a mistake (or an attack on the
+# tools that print settings), refused before it is read whole.
+MAX_CONFIG_BYTES = 256 * 1024
+
+
 def _read_toml(path: Path) -> dict:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(path, "(file)", str(path), f"the file is larger than {MAX_CONFIG_BYTES // 1024} KB")
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(path, "(file)", str(path), "the file does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:

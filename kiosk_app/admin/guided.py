@@ -7,7 +7,7 @@ import logging
 
 from kiosk_app.admin.auth import PinCheck
 from kiosk_app.admin.outcome import (LOW_RATING_REASONS, NOT_FILED_REASONS, RATINGS, TRIPS, is_low_rating,
-                                     outcome_fields, resident_outcome)
+                                     outcome_fields, resident_outcome, with_help_rule)
 from kiosk_app.logs import log_event, now_iso
 from kiosk_app.session.manager import SessionManager
 from kiosk_app.storage.session_store import SessionStore
@@ -47,6 +47,7 @@ class SessionOutcomes:
         """The officer says how the session ended (a resident may not know the words)."""
         if self._sessions.current is None:
             return
+        outcome = with_help_rule(outcome, bool(self._sessions.current.fields.get("helped")))
         fields = outcome_fields(outcome, reason)
         if officer and officer.staff_id and not self._sessions.current.fields.get("officer_id"):
             fields["officer_id"] = officer.staff_id
@@ -63,6 +64,11 @@ class SessionOutcomes:
         fields = outcome_fields(outcome, reason if outcome == "not_filed" else None)
         self._sessions.update(**fields)
         self._sessions.record("session.outcome", outcome=outcome, reason=fields["not_filed_reason"], by="resident")
+
+    def was_helped(self) -> bool:
+        """Someone helped in the running session (guided "with help", or an officer stepped in)."""
+        session = self._sessions.current
+        return session is not None and bool(session.fields.get("helped"))
 
     def is_practice(self) -> bool:
         session = self._sessions.current

@@ -17,7 +17,13 @@ def resident_outcome(mode: str, submitted: bool, someone_helped: bool, officer_s
         return "practice"
     if not submitted:
         return "not_filed"
-    return "filed_helped" if (someone_helped or officer_stepped_in) else "filed_alone"
+    return with_help_rule("filed_alone", someone_helped or officer_stepped_in)
+
+
+def with_help_rule(outcome: str, helped: bool) -> str:
+    """One rule everywhere: a session in which anyone helped is filed *with help*, whoever answers
+    "filed alone" afterwards (the statistics apply the same rule to what is already stored)."""
+    return "filed_helped" if outcome == "filed_alone" and helped else outcome
 
 
 def outcome_fields(outcome: str, reason: str | None = None) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kiosk_app.admin.auth import matching_account
 from kiosk_app.admin.pin import hash_pin, valid_pin
-from kiosk_app.storage.staff_store import ROLES, StaffStore
+from kiosk_app.storage.staff_store import ROLES, StaffStore, clean_name
 
 
 def add_parsers(sub, common) -> None:
@@ -94,9 +94,30 @@ def _find_one(accounts: StaffStore, args):
     return found[0]
 
 
+def read_only_store(paths):
+    """The database opened read-only for a command that only reads, or None after saying why not.
+
+    Nothing is created, migrated, moved aside or repaired (the kiosk itself does that at start)."""
+    from sqlite_utils import Database
+
+    from kiosk_app.storage.database import DatabaseRefused, open_read_only
+    from kiosk_app.storage.session_store import SessionStore
+
+    try:
+        conn = open_read_only(paths.db_file, check=True)
+    except DatabaseRefused as exc:
+        hint = "; check --data-dir" if exc.code == "missing" else ""
+        print(f"Cannot read the database: {exc}{hint}.", file=sys.stderr)
+        return None
+    return SessionStore(Database(conn))
+
+
 def cmd_staff(args) -> int:
     cli = _cli()
-    store = cli.open_store(cli._paths(args))
+    if args.staff_command == "list":
+        store = read_only_store(cli._paths(args))
+    else:
+        store = cli.open_store(cli._paths(args))
     if store is None:
         return 1
     accounts = StaffStore(store)
@@ -104,14 +125,17 @@ def cmd_staff(args) -> int:
         if args.staff_command == "list":
             for a in accounts.accounts():
                 default = " (default administrator)" if a.is_default_admin else ""
-                print(f"{a.id}\t{a.role}\t{a.name}{default}")
+                # Names saved before names were checked may hold control characters: shown escaped.
+                name = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in a.name)
+                print(f"{a.id}\t{a.role}\t{name}{default}")
             return 0
         if args.staff_command == "add":
+            name = clean_name(args.name)  # before the PIN is asked for
             hashed = _new_pin_hash(args, accounts, None)
             if hashed is None:
                 return 1
-            new_id = accounts.add(args.name, args.role, hashed)
-            print(f"Added {args.role} {args.name.strip()!r} with id {new_id}.")
+            new_id = accounts.add(name, args.role, hashed)
+            print(f"Added {args.role} {name!r} with id {new_id}.")
             return 0
         account = _find_one(accounts, args)
         if account is None:
@@ -155,7 +179,7 @@ def _context(args):
     paths = cli._paths(args)
     if not paths.db_file.exists():
         return _fail(f"No kiosk database at {paths.db_file}; check --data-dir.")
-    store = cli.open_store(paths)
+    store = cli.open_store(paths) if args.command == "sync" else read_only_store(paths)
     if store is None:
         return 1
     return store, config, rng

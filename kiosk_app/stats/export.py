@@ -9,17 +9,20 @@ self-filed, helped).
 from __future__ import annotations
 
 import csv
+import errno
 import functools
 import itertools
-import errno
 import os
+import re
+import secrets
 import sqlite3
-import tempfile
+import stat
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from kiosk_app.stats import definitions as D
 from kiosk_app.stats.figures import (DEFAULT_UTC_OFFSET_HOURS, IN_RANGE, Counts, DateRange, Summary, counts_by,
                                      summary, utc_bounds)
 from kiosk_app.strings import staff as T
@@ -44,6 +47,10 @@ class Labels:
     officers: dict[int, str]
     commune: str = ""
     kiosk_id: str = ""
+    guides: dict[str, str] = field(default_factory=dict)  # guide id -> its title in the manifest
+
+    def guide(self, guide_id: str) -> str:
+        return self.guides.get(guide_id) or guide_id
 
     def procedure(self, code: str) -> str:
         return self.procedures.get(code, "") if code else T.NO_PROCEDURE
@@ -57,6 +64,69 @@ class Labels:
 
 
 # ---------------------------------------------------------------- writing safely
+
+# Temporary files of an export sit beside the target (or in the kiosk's data folder), named
+# `.<target name>.kiosk-export-<pid>.<random>.part`, so a later export or the kiosk's next start
+# recognises and removes those of an export that was killed (its process is gone).
+PART_TAG = ".kiosk-export-"
+_PART_RE = re.compile(r"^\..*\.kiosk-export-(\d+)\.[^/]*\.part$")
+
+
+def part_path(target: Path, what: str = "") -> Path:
+    """A fresh temporary name beside `target`, recognisable as an export's."""
+    return target.with_name(f".{target.name}{PART_TAG}{os.getpid()}.{what}{secrets.token_hex(4)}.part")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """Remove the temporary files of exports whose process is gone; returns what was removed."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = _PART_RE.match(entry.name)
+        if not found or _alive(int(found.group(1))):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def check_target(target: Path) -> None:
+    """Refuse anything but an existing regular file or a new name in an existing folder.
+
+    A symlink, a device (`/dev/full`), a FIFO or a folder is never replaced by an export.
+    """
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise ExportError("missing", f"the folder {target.parent} does not exist") from None
+        return
+    except OSError as exc:
+        raise _export_error(exc, target) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise ExportError("missing", f"{target} is a folder; give a file name")
+    if not stat.S_ISREG(st.st_mode):
+        raise ExportError("not_a_file", f"{target} is not a regular file (a link, device or pipe); "
+                                        "give the name of a new or ordinary file")
 
 
 def _export_error(exc: OSError, target: Path) -> ExportError:
@@ -73,25 +143,43 @@ def _export_error(exc: OSError, target: Path) -> ExportError:
 def atomic_file(target: Path) -> Iterator[Path]:
     """A temporary path next to `target`; renamed over it only if the block finishes."""
     target = Path(target)
-    if target.is_dir():
-        raise ExportError("missing", f"{target} is a folder; give a file name")
+    check_target(target)
+    remove_stale_parts(target.parent)
+    tmp_path = part_path(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         os.close(fd)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be read
     except OSError as exc:
         raise _export_error(exc, target) from exc
-    tmp_path = Path(tmp)
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as f:
             os.fsync(f.fileno())
+        check_target(target)  # again: it may have been replaced while the export ran
         os.replace(tmp_path, target)
     except OSError as exc:
         raise _export_error(exc, target) from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+# ---------------------------------------------------------------- text that stays text
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def csv_text(value):
+    """OWASP's CSV-injection rule: a text cell starting with = + - @ tab or CR gets a leading
+    apostrophe, so a spreadsheet shows it as text instead of running it (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_row(values) -> list:
+    return [csv_text(v) for v in values]
 
 
 # ---------------------------------------------------------------- rows
@@ -102,10 +190,6 @@ SESSION_SQL = f"""SELECT id, kiosk_id, strftime('%d/%m/%Y', started_at, ?), strf
                          outcome, not_filed_reason, submitted, satisfaction, trips, satisfaction_reason,
                          end_reason
                   FROM sessions WHERE {IN_RANGE} ORDER BY started_at"""
-
-
-def _pct(value: float | None):
-    return round(value * 100, 1) if value is not None else ""
 
 
 def _minutes(seconds) -> float | str:
@@ -130,49 +214,31 @@ def session_rows(conn: sqlite3.Connection, rng: DateRange, labels: Labels,
                    T.SAT_WHY.get(low_reason, low_reason or ""), T.END_REASONS.get(end_reason, end_reason or "")]
 
 
+PROCEDURE_HEAD = [T.COLUMN_PROCEDURE_CODE, T.COLUMN_PROCEDURE] + [D.heading(k) for k in D.PROCEDURE_COLUMNS]
+PERIOD_HEAD = [T.COLUMN_PERIOD] + [D.heading(k) for k in D.PERIOD_COLUMNS]
+OFFICER_HEAD = [T.COLUMN_OFFICER] + [D.heading(k) for k in D.PERIOD_COLUMNS]
+
+
 def procedure_rows(by_procedure: list[tuple[str, Counts]], labels: Labels) -> list[list]:
-    rows = []
-    for code, c in by_procedure:
-        rows.append([code or "", labels.procedure(code), c.non_practice, c.filed, c.filed_alone, c.filed_helped,
-                     c.not_filed, c.no_outcome, _pct(c.self_filing_rate), _pct(c.completion_rate)])
-    return rows
-
-
-def _period_row(key: str, c: Counts) -> list:
-    return [key, c.sessions, c.practice, c.filed, c.filed_alone, c.filed_helped, c.not_filed,
-            _pct(c.self_filing_rate), _pct(c.completion_rate), _minutes(c.avg_duration_s) if c.duration_n else ""]
+    return [[code or "", labels.procedure(code)] + D.row(D.PROCEDURE_COLUMNS, c) for code, c in by_procedure]
 
 
 def period_rows(groups: list[tuple[str, Counts]], name=lambda k: k) -> list[list]:
-    return [_period_row(name(k), c) for k, c in groups]
+    return [[name(k)] + D.row(D.PERIOD_COLUMNS, c) for k, c in groups]
 
 
 def summary_rows(s: Summary, labels: Labels) -> list[list]:
-    t = s.total
-    F = T.FIGURES
-
-    def row(key, value):
-        return [F[key][0], value, F[key][1]]
-
     sat = s.satisfaction
     rows = [
         [T.SUMMARY_KIOSK, f"{labels.commune} ({labels.kiosk_id})".strip(), ""],
         [T.SUMMARY_RANGE, f"{s.range.start:%d/%m/%Y} – {s.range.end:%d/%m/%Y}", ""],
-        row("sessions", t.sessions), row("practice", t.practice), row("filed", t.filed),
-        row("filed_alone", t.filed_alone), row("filed_helped", t.filed_helped), row("not_filed", t.not_filed),
-        row("no_outcome", t.no_outcome),
-        row("self_filing_rate", f"{_pct(t.self_filing_rate)} %" if t.self_filing_rate is not None else T.RATE_NONE),
-        row("completion_rate", f"{_pct(t.completion_rate)} %" if t.completion_rate is not None else T.RATE_NONE),
-        row("portal_submitted", t.portal_submitted),
-        row("avg_duration", _minutes(t.avg_duration_s) if t.duration_n else T.RATE_NONE),
-        row("satisfaction", f"{sat.average:.2f} / 5 ({sat.answered})" if sat.answered else T.RATE_NONE),
-        row("scans", f"{s.scans.pages} / {s.scans.documents}"),
     ]
+    rows += [[D.heading(k), D.cell(k, D.FIGURES[k].of(s)), D.FIGURES[k].how] for k in D.OVERVIEW]
     for level, name in T.SAT_LEVELS.items():
-        rows.append([f"{F['satisfaction'][0]}: {name}", sat.ratings.get(level, 0), ""])
+        rows.append([f"{D.FIGURES['satisfaction'].label}: {name}", sat.ratings.get(level, 0), ""])
     for g in s.guides:
         stop = g.most_left_step
-        rows.append([f"{F['guides'][0]}: {g.guide}", f"{g.opened} / {g.finished}",
+        rows.append([f"{T.FIGURES['guides'][0]}: {labels.guide(g.guide)}", f"{g.opened} / {g.finished}",
                      "" if stop is None else f"bước {stop + 1}"])
     return rows
 
@@ -191,36 +257,50 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
     UTF-8 with a byte-order mark, so that Excel shows the Vietnamese letters.
     """
     target = Path(target)
-    written = []
+    side = target.with_name(f"{target.stem}-theo-thu-tuc{target.suffix or '.csv'}")
+    check_target(side)  # before any work: both names must be fit to write
     with atomic_file(target) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
             out.writerow(T.EXPORT_SESSION_COLUMNS)
-            out.writerows(session_rows(conn, rng, labels, offset_hours))
-    written.append(target)
-    side = target.with_name(f"{target.stem}-theo-thu-tuc{target.suffix or '.csv'}")
+            out.writerows(map(csv_row, session_rows(conn, rng, labels, offset_hours)))
     with atomic_file(side) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
-            out.writerow(T.EXPORT_PROCEDURE_COLUMNS)
-            out.writerows(procedure_rows(counts_by(conn, rng, "procedure", offset_hours), labels))
-    written.append(side)
-    return written
+            out.writerow(PROCEDURE_HEAD)
+            out.writerows(map(csv_row, procedure_rows(counts_by(conn, rng, "procedure", offset_hours), labels)))
+    return [target, side]
+
+
+def _xlsx_text(value):
+    """Text for a cell: the characters XML cannot hold are dropped (openpyxl would refuse them)."""
+    return _ILLEGAL_XML.sub("", value) if isinstance(value, str) else value
 
 
 def write_xlsx(conn, rng: DateRange, labels: Labels, target: Path,
                offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[Path]:
+    """The workbook, streamed: each sheet is written to a temporary file beside the target (never
+    to /tmp), and every text cell is stored as text, so `=1+1` stays the four characters."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet import _writer as sheet_writer
 
-    with atomic_file(Path(target)) as tmp:  # first: a missing target fails before any work
+    target = Path(target)
+    with atomic_file(target) as tmp:  # first: a missing target fails before any work
         s = summary(conn, rng, offset_hours)
         wb = Workbook(write_only=True)
+        parts: list[str] = []
 
         def sheet(title: str, head: list[str], rows, widths=None):
             ws = wb.create_sheet(title[:31])
+            # openpyxl's own writer would put the sheet in a temporary file under /tmp.
+            part = str(part_path(target, f"sheet{len(parts)}."))
+            parts.append(part)
+            sheet_writer.ALL_TEMP_FILES.append(part)  # its cleanup() removes it from that list
+            ws._writer = sheet_writer.WorksheetWriter(ws, out=part)
+            ws._writer.write_top()
             for i, width in enumerate(widths or [22] * len(head)):
                 ws.column_dimensions[get_column_letter(i + 1)].width = width
             cells = []
@@ -230,25 +310,38 @@ def write_xlsx(conn, rng: DateRange, labels: Labels, target: Path,
                 cells.append(cell)
             ws.append(cells)
             for r in rows:
-                ws.append(r)
+                ws.append([_text_cell(ws, v) if isinstance(v, str) else v for v in r])
             return ws
 
-        sheet(T.SHEET_SUMMARY, T.SUMMARY_HEAD, summary_rows(s, labels), [34, 26, 90])
-        sheet(T.SHEET_PROCEDURES, T.EXPORT_PROCEDURE_COLUMNS, procedure_rows(s.by_procedure, labels),
-              [14, 40] + [16] * 8)
-        sheet(T.SHEET_MONTHS, T.EXPORT_PERIOD_COLUMNS, period_rows(s.by_month))
-        sheet(T.SHEET_DAYS, T.EXPORT_PERIOD_COLUMNS, period_rows(s.by_day))
-        sheet(T.SHEET_OFFICERS, T.EXPORT_OFFICER_COLUMNS, period_rows(s.by_officer, labels.officer))
-        sheet(T.SHEET_REASONS, [T.NOT_FILED_TITLE, T.FIGURES["sessions"][0]], reason_rows(s), [40, 14])
-        rows = iter(session_rows(conn, rng, labels, offset_hours))
-        first, part = next(rows, None), 1
-        while True:  # an Excel sheet holds about a million rows: go on in a second sheet
-            chunk = [] if first is None else itertools.chain([first], itertools.islice(rows, XLSX_MAX_ROWS - 1))
-            title = T.SHEET_SESSIONS if part == 1 else f"{T.SHEET_SESSIONS} {part}"
-            sheet(title, T.EXPORT_SESSION_COLUMNS, chunk, [38, 12, 12, 10, 10] + [18] * 12)
-            first = next(rows, None)
-            if first is None:
-                break
-            part += 1
-        wb.save(tmp)
-    return [Path(target)]
+        def _text_cell(ws, value: str):
+            if not value.startswith("="):
+                return _xlsx_text(value)  # openpyxl stores it as text
+            cell = WriteOnlyCell(ws, value=_xlsx_text(value))
+            cell.data_type = "s"  # openpyxl would make it a live formula
+            return cell
+
+        try:
+            sheet(T.SHEET_SUMMARY, T.SUMMARY_HEAD, summary_rows(s, labels), [34, 26, 90])
+            sheet(T.SHEET_PROCEDURES, PROCEDURE_HEAD, procedure_rows(s.by_procedure, labels), [14, 40] + [16] * 8)
+            sheet(T.SHEET_MONTHS, PERIOD_HEAD, period_rows(s.by_month))
+            sheet(T.SHEET_DAYS, PERIOD_HEAD, period_rows(s.by_day))
+            sheet(T.SHEET_OFFICERS, OFFICER_HEAD, period_rows(s.by_officer, labels.officer))
+            sheet(T.SHEET_REASONS, [T.NOT_FILED_TITLE, D.FIGURES["sessions"].label], reason_rows(s), [40, 14])
+            rows = iter(session_rows(conn, rng, labels, offset_hours))
+            first, n = next(rows, None), 1
+            while True:  # an Excel sheet holds about a million rows: go on in a second sheet
+                chunk = [] if first is None else itertools.chain([first], itertools.islice(rows, XLSX_MAX_ROWS - 1))
+                title = T.SHEET_SESSIONS if n == 1 else f"{T.SHEET_SESSIONS} {n}"
+                sheet(title, T.EXPORT_SESSION_COLUMNS, chunk, [38, 12, 12, 10, 10] + [18] * 12)
+                first = next(rows, None)
+                if first is None:
+                    break
+                n += 1
+            wb.save(tmp)
+        finally:
+            for part in parts:
+                if os.path.exists(part):
+                    os.unlink(part)
+                if part in sheet_writer.ALL_TEMP_FILES:
+                    sheet_writer.ALL_TEMP_FILES.remove(part)
+    return [target]

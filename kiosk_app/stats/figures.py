@@ -52,7 +52,13 @@ def parse_day(text: str) -> date:
     raise RangeError("format", f"{text!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY")
 
 
+# Local days whose UTC bounds (any offset from -12 to +14 hours, the day after the end) exist.
+FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+
+
 def make_range(start: date, end: date) -> DateRange:
+    if start < FIRST_DAY or end > LAST_DAY:
+        raise RangeError("out_of_range", f"the range {start} to {end} is outside {FIRST_DAY} to {LAST_DAY}")
     if end < start:
         raise RangeError("order", f"the range ends ({end}) before it starts ({start})")
     rng = DateRange(start, end)
@@ -72,9 +78,12 @@ def utc_bounds(rng: DateRange, utc_offset_hours: int = DEFAULT_UTC_OFFSET_HOURS)
     day after `end`, excluded.
     """
     offset = timedelta(hours=utc_offset_hours)
-    lo = datetime.combine(rng.start, datetime.min.time()) - offset
-    hi = datetime.combine(rng.end + timedelta(days=1), datetime.min.time()) - offset
-    return lo.strftime("%Y-%m-%dT%H:%M:%S"), hi.strftime("%Y-%m-%dT%H:%M:%S")
+    try:
+        lo = datetime.combine(rng.start, datetime.min.time()) - offset
+        hi = datetime.combine(rng.end + timedelta(days=1), datetime.min.time()) - offset
+    except OverflowError as exc:  # a DateRange made without make_range, at the calendar's edge
+        raise RangeError("out_of_range", f"the range {rng.start} to {rng.end} is outside the calendar") from exc
+    return lo.isoformat(timespec="seconds"), hi.isoformat(timespec="seconds")  # 4-digit years, always
 
 
 def local_time(ts: str, utc_offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> datetime:
@@ -129,27 +138,51 @@ class Counts:
         return self.duration_total_s / self.duration_n if self.duration_n else None
 
 
-EFFECTIVE_OUTCOME = "CASE WHEN mode = 'practice' THEN 'practice' ELSE coalesce(outcome, '') END"
+# A session's outcome as the figures count it. One rule everywhere: a session in which anyone
+# helped (guided "with help", an officer who stepped in, the resident's "someone helped me") is
+# filed with help, whatever was answered later (`kiosk_app.admin.outcome.effective_outcome`).
+EFFECTIVE_OUTCOME = ("CASE WHEN mode = 'practice' THEN 'practice' "
+                     "WHEN outcome = 'filed_alone' AND helped = 1 THEN 'filed_helped' "
+                     "ELSE coalesce(outcome, '') END")
 IN_RANGE = "started_at >= ? AND started_at < ? AND start_kind != 'demo'"
+
+# Every Counts field, by name, with the SQL that counts it over the sessions of one group
+# (`eo` is the effective outcome above, `confirmed` 1 when the portal's success page was seen).
+COUNT_SQL = {
+    "sessions": "count(*)",
+    "practice": "sum(eo = 'practice')",
+    "filed_alone": "sum(eo = 'filed_alone')",
+    "filed_helped": "sum(eo = 'filed_helped')",
+    "not_filed": "sum(eo = 'not_filed')",
+    "no_outcome": "sum(eo = '')",
+    "stepped_in": "sum(helped = 1)",
+    "portal_submitted": "sum(confirmed)",
+    "duration_total_s": "total(duration_s)",
+    "duration_n": "count(duration_s)",
+}
+assert tuple(COUNT_SQL) == tuple(Counts.__dataclass_fields__), "COUNT_SQL names every Counts field"
 
 # One pass over the range: counts per local day × procedure × officer (a few thousand rows for a
 # year); every grouping the screens and exports show is summed from it in Python.
 CUBE_SQL = f"""
-    WITH portal AS (SELECT session_id FROM events WHERE event = 'portal.submitted' AND ts >= ?)
-    SELECT date(started_at, ?) AS d, coalesce(procedure_code, '') AS p, coalesce(officer_id, 0) AS o,
-           count(*), sum(o = 'practice'), sum(o = 'filed_alone'), sum(o = 'filed_helped'), sum(o = 'not_filed'),
-           sum(o = ''), sum(helped = 1), sum(submitted = 1 OR id IN portal), total(duration_s), count(duration_s)
-    FROM (SELECT started_at, procedure_code, officer_id, {EFFECTIVE_OUTCOME} AS o, helped, submitted, duration_s, id
+    WITH portal AS (SELECT DISTINCT session_id FROM events WHERE event = 'portal.submitted' AND ts >= ?)
+    SELECT date(started_at, ?) AS day, coalesce(procedure_code, '') AS procedure,
+           coalesce(officer_id, 0) AS officer,
+           {", ".join(f"{sql} AS {name}" for name, sql in COUNT_SQL.items())}
+    FROM (SELECT started_at, procedure_code, officer_id, {EFFECTIVE_OUTCOME} AS eo, helped, duration_s,
+                 id IN portal AS confirmed
           FROM sessions WHERE {IN_RANGE})
-    GROUP BY d, p, o"""
+    GROUP BY day, procedure, officer"""
 
 
 def cube(conn: sqlite3.Connection, rng: DateRange,
          offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, str, str, tuple]]:
-    """Rows of (local day, procedure, officer, the Counts fields as a tuple)."""
+    """Rows of (local day, procedure, officer, the Counts fields in COUNT_SQL's order)."""
     lo, hi = utc_bounds(rng, offset_hours)
-    rows = conn.execute(CUBE_SQL, [lo, f"{offset_hours:+d} hours", lo, hi]).fetchall()
-    return [(r[0], r[1], str(r[2]), tuple(v or 0 for v in r[3:])) for r in rows]
+    cursor = conn.execute(CUBE_SQL, [lo, f"{offset_hours:+d} hours", lo, hi])
+    names = [d[0] for d in cursor.description]
+    assert names[3:] == list(COUNT_SQL), names
+    return [(r[0], r[1], str(r[2]), tuple(v or 0 for v in r[3:])) for r in cursor.fetchall()]
 
 
 def group_key(group: str, day: str, procedure: str, officer: str) -> str:
@@ -169,29 +202,54 @@ def group_key(group: str, day: str, procedure: str, officer: str) -> str:
     raise ValueError(f"unknown grouping {group!r}; expected one of {', '.join(GROUPS)}")
 
 
-def aggregate(rows: list[tuple[str, str, str, tuple]], group: str) -> list[tuple[str, Counts]]:
+def period_keys(group: str, rng: DateRange) -> list[str]:
+    """Every day, week (its Monday) or month of a range, empty ones included, in order."""
+    if group == "day":
+        return [str(rng.start + timedelta(days=i)) for i in range(rng.days)]
+    if group == "week":
+        monday = rng.start - timedelta(days=rng.start.weekday())
+        return [str(monday + timedelta(weeks=i)) for i in range((rng.end - monday).days // 7 + 1)]
+    if group == "month":
+        keys, month = [], rng.start.replace(day=1)
+        while month <= rng.end:
+            keys.append(f"{month:%Y-%m}")
+            month = (month + timedelta(days=32)).replace(day=1)
+        return keys
+    raise ValueError(f"{group!r} is not a period")
+
+
+def aggregate(rows: list[tuple[str, str, str, tuple]], group: str,
+              rng: DateRange | None = None) -> list[tuple[str, Counts]]:
+    """Sum the cube by one grouping; with a range, a period grouping lists every period, with zeros."""
     out: dict[str, list] = {}
-    keys: dict[tuple, str] = {}
     for day, procedure, officer, values in rows:
-        ident = (day, procedure, officer)
-        key = keys.get(ident)
-        if key is None:
-            key = keys[ident] = group_key(group, day, procedure, officer)
+        key = group_key(group, day, procedure, officer)
         acc = out.get(key)
         if acc is None:
             out[key] = list(values)
         else:
             for i, v in enumerate(values):
                 acc[i] += v
-    order = (lambda k: (len(k), k)) if group == "officer" else None
-    return [(k, Counts(*out[k][:8], float(out[k][8]), out[k][9])) for k in sorted(out, key=order)]
+    if rng is not None and group in PERIODS:
+        keys = period_keys(group, rng)
+    else:
+        keys = sorted(out, key=(lambda k: (len(k), k)) if group == "officer" else None)
+    return [(k, _counts(out.get(k))) for k in keys]
+
+
+def _counts(values: list | None) -> Counts:
+    if values is None:
+        return Counts()
+    fields = dict(zip(COUNT_SQL, values))
+    fields["duration_total_s"] = float(fields["duration_total_s"])
+    return Counts(**fields)
 
 
 def counts_by(conn: sqlite3.Connection, rng: DateRange, group: str,
               offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, Counts]]:
     if group not in GROUPS:
         raise ValueError(f"unknown grouping {group!r}; expected one of {', '.join(GROUPS)}")
-    return aggregate(cube(conn, rng, offset_hours), group)
+    return aggregate(cube(conn, rng, offset_hours), group, rng)
 
 
 def total(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Counts:
@@ -221,23 +279,30 @@ class Satisfaction:
         return rate(sum(k * v for k, v in self.ratings.items()), self.answered)
 
     @property
+    def satisfied(self) -> int:
+        """Ratings "Hài lòng" or "Rất hài lòng"."""
+        return self.ratings.get(5, 0) + self.ratings.get(4, 0)
+
+    @property
     def satisfied_share(self) -> float | None:
-        """Share of ratings "Hài lòng" or "Rất hài lòng"."""
-        return rate(self.ratings.get(5, 0) + self.ratings.get(4, 0), self.answered)
+        return rate(self.satisfied, self.answered)
 
 
 def satisfaction(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> Satisfaction:
     return details(conn, rng, offset_hours)[1]
 
 
+DETAILS_SQL = f"""
+    SELECT CASE WHEN outcome = 'not_filed' AND mode != 'practice' THEN coalesce(not_filed_reason, '') END AS reason,
+           satisfaction, trips, satisfaction_reason, count(*)
+    FROM sessions WHERE {IN_RANGE} GROUP BY 1, 2, 3, 4"""
+
+
 def details(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> tuple[dict[str, int], Satisfaction]:
     """Reasons for not filing, and the ratings, in one pass over the range."""
     lo, hi = utc_bounds(rng, offset_hours)
     reasons, ratings, trips, low = Counter(), Counter(), Counter(), Counter()
-    rows = conn.execute(f"""
-        SELECT CASE WHEN outcome = 'not_filed' AND mode != 'practice' THEN coalesce(not_filed_reason, '') END,
-               satisfaction, trips, satisfaction_reason, count(*)
-        FROM sessions WHERE {IN_RANGE} GROUP BY 1, 2, 3, 4""", [lo, hi])
+    rows = conn.execute(DETAILS_SQL, [lo, hi])
     for reason, rating, trip, low_reason, n in rows:
         for counter, value in ((reasons, reason), (ratings, rating), (trips, trip), (low, low_reason)):
             if value is not None:
@@ -336,18 +401,11 @@ class Summary:
 
 def summary(conn: sqlite3.Connection, rng: DateRange, offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> Summary:
     rows = cube(conn, rng, offset_hours)
-    by = {g: aggregate(rows, g) for g in ("day", "week", "month", "procedure", "officer")}
-    tot = Counts()
-    for _k, c in by["month"]:
-        tot = add_counts(tot, c)
+    by = {g: aggregate(rows, g, rng) for g in ("day", "week", "month", "procedure", "officer")}
+    all_rows = aggregate(rows, "all")
+    tot = all_rows[0][1] if all_rows else Counts()
     return Summary(rng, offset_hours, tot, by["day"], by["week"], by["month"], by["procedure"], by["officer"],
                    *details(conn, rng, offset_hours), guides(conn, rng, offset_hours), scans(conn, rng, offset_hours))
-
-
-def add_counts(a: Counts, b: Counts) -> Counts:
-    return Counts(*(getattr(a, f) + getattr(b, f) for f in Counts.__dataclass_fields__))
-
-
 
 
 # ---------------------------------------------------------------- ranges people ask for
@@ -355,9 +413,14 @@ def add_counts(a: Counts, b: Counts) -> Counts:
 PRESETS = ("today", "this_month", "last_month", "this_year")
 
 
-def local_today(offset_hours: int = DEFAULT_UTC_OFFSET_HOURS, now: datetime | None = None) -> date:
+def local_now(offset_hours: int = DEFAULT_UTC_OFFSET_HOURS, now: datetime | None = None) -> datetime:
+    """The commune's wall-clock time (naive), whatever time zone the machine is set to."""
     now = now or datetime.now(timezone.utc)
-    return (now.astimezone(timezone.utc) + timedelta(hours=offset_hours)).date()
+    return (now.astimezone(timezone.utc) + timedelta(hours=offset_hours)).replace(tzinfo=None)
+
+
+def local_today(offset_hours: int = DEFAULT_UTC_OFFSET_HOURS, now: datetime | None = None) -> date:
+    return local_now(offset_hours, now).date()
 
 
 def preset_range(name: str, today: date) -> DateRange:
@@ -375,13 +438,4 @@ def preset_range(name: str, today: date) -> DateRange:
 
 def chart_groups(s: "Summary") -> tuple[str, list[tuple[str, Counts]]]:
     """Days for a range up to two months, months beyond: every one of them, empty ones too."""
-    if s.range.days <= 62:
-        keys = [str(s.range.start + timedelta(days=i)) for i in range(s.range.days)]
-        kind, found = "day", dict(s.by_day)
-    else:
-        keys, month = [], s.range.start.replace(day=1)
-        while month <= s.range.end:
-            keys.append(f"{month:%Y-%m}")
-            month = (month + timedelta(days=32)).replace(day=1)
-        kind, found = "month", dict(s.by_month)
-    return kind, [(k, found.get(k, Counts())) for k in keys]
+    return ("day", s.by_day) if s.range.days <= 62 else ("month", s.by_month)

@@ -13,8 +13,9 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from kiosk_app.paths import FONTS_DIR
-from kiosk_app.stats.export import Labels, _pct, atomic_file
-from kiosk_app.stats.figures import Summary
+from kiosk_app.stats import definitions as D
+from kiosk_app.stats.export import PROCEDURE_HEAD, Labels, atomic_file
+from kiosk_app.stats.figures import Summary, chart_groups, local_now
 from kiosk_app.strings import staff as T
 
 FAMILY = "Noto Sans"
@@ -36,12 +37,10 @@ def _font(size: float, bold: bool = False) -> QFont:
     return f
 
 
-def _percent(value) -> str:
-    return f"{_pct(value)} %" if value is not None else T.RATE_NONE
-
-
 def write_pdf(s: Summary, labels: Labels, target: Path, now: datetime | None = None) -> list[Path]:
+    """`now` is the commune's wall-clock time (default: the clock's UTC time moved by the report's offset)."""
     _ensure_fonts()
+    now = now or local_now(s.offset_hours)
     with atomic_file(Path(target)) as tmp:
         writer = QPdfWriter(str(tmp))
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
@@ -50,7 +49,7 @@ def write_pdf(s: Summary, labels: Labels, target: Path, now: datetime | None = N
         writer.setTitle(T.REPORT_TITLE)
         painter = QPainter(writer)
         try:
-            _draw(painter, s, labels, now or datetime.now())
+            _draw(painter, s, labels, now)
         finally:
             painter.end()
     return [Path(target)]
@@ -70,14 +69,7 @@ def _draw(p: QPainter, s: Summary, labels: Labels, now: datetime) -> None:
                                         end=f"{s.range.end:%d/%m/%Y}"))
     y += 30
 
-    t, sat = s.total, s.satisfaction
-    boxes = [
-        (T.FIGURES["sessions"][0], str(t.sessions)),
-        (T.FIGURES["filed"][0], str(t.filed)),
-        (T.FIGURES["self_filing_rate"][0], _percent(t.self_filing_rate)),
-        (T.FIGURES["completion_rate"][0], _percent(t.completion_rate)),
-        (T.FIGURES["satisfaction"][0], f"{sat.average:.1f} / 5" if sat.answered else T.RATE_NONE),
-    ]
+    boxes = [(D.FIGURES[k].label, D.display(k, D.FIGURES[k].of(s))) for k in D.REPORT_BOXES]
     p.setPen(INK)
     p.setFont(_font(12, True))
     p.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignLeft, T.REPORT_FIGURES)
@@ -89,15 +81,16 @@ def _draw(p: QPainter, s: Summary, labels: Labels, now: datetime) -> None:
         p.setBrush(QColor("#F1F5F9"))
         p.drawRoundedRect(QRectF(x, y, box_w, 70), 6, 6)
         p.setPen(INK)
-        p.setFont(_font(17, True))
-        p.drawText(QRectF(x, y + 8, box_w, 28), Qt.AlignmentFlag.AlignCenter, value)
+        p.setFont(_font(17 if len(value) < 9 else 10, True))
+        p.drawText(QRectF(x + 2, y + 4, box_w - 4, 34), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                   value)
         p.setFont(_font(8.5))
         p.drawText(QRectF(x + 4, y + 38, box_w - 8, 30), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                    name)
     y += 84
     p.setFont(_font(9))
     p.setPen(MUTED)
-    lines = [f"{T.FIGURES[k][0]}: {T.FIGURES[k][1]}" for k in ("self_filing_rate", "completion_rate")]
+    lines = [f"{D.FIGURES[k].label}: {D.FIGURES[k].how}" for k in ("self_filing_rate", "completion_rate")]
     for line in lines:
         rect = p.boundingRect(QRectF(left, y, width, 200), Qt.TextFlag.TextWordWrap, line)
         p.drawText(QRectF(left, y, width, rect.height()), Qt.TextFlag.TextWordWrap, line)
@@ -117,12 +110,14 @@ def _draw(p: QPainter, s: Summary, labels: Labels, now: datetime) -> None:
 
 
 def _draw_chart(p: QPainter, s: Summary, left: float, y: float, width: float, height: float) -> float:
-    """Stacked bars per month: filed alone (blue) under filed with help (orange)."""
+    """Stacked bars per day (up to two months) or month: filed alone (blue) under filed with help (orange)."""
+    kind, months = chart_groups(s)
+    months = months[-31:]
     p.setPen(INK)
     p.setFont(_font(12, True))
-    p.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignLeft, T.REPORT_CHART)
+    p.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignLeft,
+               f"{T.REPORT_CHART} · {T.STATS_BY_DAY if kind == 'day' else T.STATS_BY_MONTH}")
     y += 24
-    months = s.by_month[-12:]
     top = max((c.filed for _k, c in months), default=0) or 1
     axis_x, chart_w, chart_h = left + 30, width - 30, height - 60
     base = y + chart_h
@@ -145,9 +140,11 @@ def _draw_chart(p: QPainter, s: Summary, left: float, y: float, width: float, he
         p.setBrush(HELPED_COLOR)
         p.drawRect(QRectF(x, base - h_alone - h_helped, bar_w, h_helped))
         p.setPen(MUTED)
-        label = f"{month[5:7]}/{month[2:4]}" if len(month) == 7 else month
+        if len(months) > 16 and i % 5:
+            continue
+        label = D.chart_label(kind, month)
         p.drawText(QRectF(x - 10, base + 4, bar_w + 20, 12), Qt.AlignmentFlag.AlignCenter, label)
-    if not months:
+    if s.empty:
         p.drawText(QRectF(axis_x, y, chart_w, chart_h), Qt.AlignmentFlag.AlignCenter, T.STATS_EMPTY)
     ly = base + 24
     for color, text, dx in ((ALONE_COLOR, T.REPORT_LEGEND_ALONE, 0), (HELPED_COLOR, T.REPORT_LEGEND_HELPED, 170)):
@@ -164,7 +161,7 @@ def _draw_procedures(p: QPainter, s: Summary, labels: Labels, left: float, y: fl
     p.setFont(_font(12, True))
     p.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignLeft, T.REPORT_PROCEDURES)
     y += 22
-    head = T.EXPORT_PROCEDURE_COLUMNS
+    head = PROCEDURE_HEAD
     cols = [(head[1], 215), (head[2], 70), (head[3], 60), (head[4], 55), (head[5], 55), (head[8], 60)]
     p.setFont(_font(7.5, True))
     x = left
@@ -176,8 +173,8 @@ def _draw_procedures(p: QPainter, s: Summary, labels: Labels, left: float, y: fl
     top = sorted(s.by_procedure, key=lambda kc: -kc[1].non_practice)[:5]
     for code, c in top:
         name = labels.procedure(code)
-        values = [f"{name} ({code})" if code else name, c.non_practice, c.filed, c.filed_alone, c.filed_helped,
-                  _percent(c.self_filing_rate)]
+        values = [f"{name} ({code})" if code else name] + D.row(
+            ("non_practice", "filed", "filed_alone", "filed_helped", "self_filing_rate"), c, shown=True)
         x = left
         for (_n, w), v in zip(cols, values):
             p.drawText(QRectF(x, y, w - 4, 14), Qt.AlignmentFlag.AlignLeft, str(v))

@@ -10,6 +10,7 @@ from pathlib import Path
 from kiosk_app.stats import figures
 from kiosk_app.stats.export import FORMATS, ExportError, Labels, write_csv, write_xlsx
 from kiosk_app.stats.figures import DateRange, Summary
+from kiosk_app.storage.database import open_read_only
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.storage.staff_store import StaffStore
 
@@ -36,6 +37,18 @@ def export_to(fmt: str, conn: sqlite3.Connection, rng: DateRange, labels: Labels
         raise ExportError("database", f"cannot read the sessions: {exc}") from exc
 
 
+def guide_titles(config) -> dict[str, str]:
+    """Guide id -> title from the guide manifest (empty when it cannot be read: ids are shown)."""
+    from kiosk_app.videos.checks import manifest_path
+    from kiosk_app.videos.library import ManifestError, load_library
+
+    try:
+        library = load_library(manifest_path(config.videos.manifest))
+    except ManifestError:
+        return {}
+    return {g.id: g.title for g in library.guides}
+
+
 def export_file_name(fmt: str, rng: DateRange, kiosk_id: str) -> str:
     return f"thong-ke-{kiosk_id}-{rng.start:%Y%m%d}-{rng.end:%Y%m%d}{EXTENSIONS[fmt]}"
 
@@ -57,7 +70,7 @@ class StatsService:
         cfg = self._config
         return Labels({p.code: p.name for p in cfg.guided.procedures},
                       {a.id: a.name for a in self._staff.accounts(include_removed=True)},
-                      cfg.kiosk.commune, cfg.kiosk.id)
+                      cfg.kiosk.commune, cfg.kiosk.id, guide_titles(cfg))
 
     def _conn(self) -> sqlite3.Connection:
         db = self._store.database
@@ -70,6 +83,33 @@ class StatsService:
             return figures.summary(self._conn(), rng, self.offset_hours)
         except sqlite3.Error as exc:
             raise ExportError("database", f"cannot read the sessions: {exc}") from exc
+
+    def summary_in_background(self, rng: DateRange, done) -> threading.Thread | None:
+        """Compute the figures on a thread with its own read-only connection, so the screen stays
+        alive (a province-year takes seconds); `done(summary, error)` is called on that thread.
+        Without a database file (tests of one piece), computes here and returns None."""
+        if self._db_file is None:
+            try:
+                done(self.summary(rng), None)
+            except ExportError as exc:
+                done(None, exc)
+            return None
+
+        def work() -> None:
+            try:
+                conn = open_read_only(self._db_file)
+            except (sqlite3.Error, OSError) as exc:
+                return done(None, ExportError("database", str(exc)))
+            try:
+                done(figures.summary(conn, rng, self.offset_hours), None)
+            except sqlite3.Error as exc:
+                done(None, ExportError("database", f"cannot read the sessions: {exc}"))
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=work, name="kiosk-figures", daemon=True)
+        thread.start()
+        return thread
 
     def export(self, fmt: str, rng: DateRange, folder: Path) -> list[Path]:
         target = Path(folder) / export_file_name(fmt, rng, self._config.kiosk.id)
@@ -87,8 +127,8 @@ class StatsService:
 
         def work() -> None:
             try:
-                conn = sqlite3.connect(f"file:{self._db_file}?mode=ro", uri=True)
-            except sqlite3.Error as exc:
+                conn = open_read_only(self._db_file)
+            except (sqlite3.Error, OSError) as exc:
                 return done([], ExportError("database", str(exc)))
             try:
                 done(export_to(fmt, conn, rng, labels, target, self.offset_hours), None)

@@ -23,6 +23,18 @@ class StorageError(Exception):
     """The database cannot be opened or written."""
 
 
+class DatabaseRefused(StorageError):
+    """A database a command will not read; `code`: missing, damaged, newer, older, unreadable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+# The oldest schema the read-only commands understand (v3 brought staff accounts and ratings).
+READ_MIN_VERSION = 3
+
+
 @dataclass
 class OpenedDatabase:
     db: Database | None
@@ -39,6 +51,58 @@ def connect(path: Path) -> Database:
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return db
+
+
+def open_read_only(path: Path, check: bool = False) -> sqlite3.Connection:
+    """For commands that only read (stats, export, staff list): never creates, migrates, moves
+    or repairs anything, and works on a read-only data folder.
+
+    Raises DatabaseRefused for a file that is missing, damaged (`check` runs SQLite's quick check),
+    from a newer kiosk, or too old to read.
+    """
+    from urllib.parse import quote
+
+    from kiosk_app.storage.migrations import SCHEMA_VERSION
+
+    path = Path(path)
+    if not path.is_file():
+        raise DatabaseRefused("missing", f"no kiosk database at {path}")
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    conn = None
+    try:
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError:
+            # A WAL database in a folder where its -shm file cannot be made: nobody can be writing
+            # it either, so it is read as it is on disk.
+            if conn is not None:
+                conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DatabaseRefused("newer", f"the database {path} is from a newer kiosk (schema version {version}; "
+                                           f"this one knows up to {SCHEMA_VERSION}) and will not be opened")
+        if version < READ_MIN_VERSION:
+            raise DatabaseRefused("older", f"the database {path} has schema version {version}, older than this "
+                                           f"command reads ({READ_MIN_VERSION}); start the kiosk once to update it")
+        if check:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise sqlite3.DatabaseError(result)
+        return conn
+    except DatabaseRefused:
+        conn.close()
+        raise
+    except sqlite3.OperationalError as exc:
+        if conn is not None:
+            conn.close()
+        raise DatabaseRefused("unreadable", f"the database {path} cannot be read: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise DatabaseRefused("damaged", f"the database {path} is damaged ({exc}); nothing was changed. The "
+                                         "kiosk sets it aside and starts a new one when it next starts") from exc
 
 
 def backup_file(db: Database, backups_dir: Path, version: int) -> Path:

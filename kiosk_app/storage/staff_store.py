@@ -7,6 +7,7 @@ they are written at once or refused with StorageError, never kept pending.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,22 @@ class StorageError(Exception):
 
 ROLES = ("officer", "admin")
 DEFAULT_ADMIN_NAME = "Quản trị"
+MAX_NAME_LENGTH = 60  # characters, after NFC: a full Vietnamese name fits several times
+
+
+def clean_name(name: str) -> str:
+    """A staff name as stored: NFC, trimmed, one line of printable text, at most MAX_NAME_LENGTH.
+
+    Raises ValueError (in English, for the command line) for anything else."""
+    name = unicodedata.normalize("NFC", name or "").strip()
+    if not name:
+        raise ValueError("a staff account needs a name")
+    bad = [c for c in name if unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")]
+    if bad:
+        raise ValueError(f"a name cannot hold control characters or line breaks ({ascii(bad[0])})")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"a name has at most {MAX_NAME_LENGTH} characters ({len(name)} given)")
+    return name
 
 
 @dataclass(frozen=True)
@@ -61,16 +78,15 @@ class StaffStore:
         return next((a for a in self.accounts(include_removed=True) if a.id == staff_id), None)
 
     def find(self, name: str) -> list[StaffAccount]:
-        return [a for a in self.accounts() if a.name.casefold() == name.strip().casefold()]
+        wanted = unicodedata.normalize("NFC", name).strip().casefold()
+        return [a for a in self.accounts() if a.name.casefold() == wanted]
 
     # ------------------------------------------------------------ writing
 
     def add(self, name: str, role: str, pin_hash: str, is_default_admin: bool = False) -> int:
-        name = name.strip()
+        name = clean_name(name)
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
-        if not name:
-            raise ValueError("a staff account needs a name")
         now = now_iso()
         try:
             with self._db().conn:

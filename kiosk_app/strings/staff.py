@@ -33,6 +33,8 @@ OUTCOME_NAMES = {
     "not_filed": "Chưa nộp được",
     "practice": "Chỉ luyện tập",
 }
+OUTCOME_HELPED_NOTE = ("Phiên này đã có người hỗ trợ, nên nếu người dân nộp xong thì được tính là "
+                      "'Đã nộp, có cán bộ giúp'.")
 NOT_FILED_TITLE = "Vì sao chưa nộp được?"
 NOT_FILED_REASONS = {
     "no_level2": "Chưa có tài khoản định danh mức 2",
@@ -101,23 +103,32 @@ STATS_FOLDER_USB = "Tìm USB"
 # Figures: name and how each is computed (shown next to the figure, and in exports)
 FIGURES = {
     "sessions": ("Số phiên", "Mọi phiên trong khoảng ngày (giờ Việt Nam), kể cả luyện tập; không tính phiên thử máy."),
+    "non_practice": ("Số phiên (không tính luyện tập)", "Số phiên, trừ các phiên luyện tập."),
     "practice": ("Phiên luyện tập", "Phiên chỉ làm thử trên cổng luyện tập."),
-    "filed": ("Hồ sơ đã nộp", "Phiên có kết quả 'tự nộp' hoặc 'nộp có hỗ trợ'."),
+    "filed": ("Hồ sơ đã nộp tại kiosk", "Phiên có kết quả 'tự nộp' hoặc 'nộp có hỗ trợ'."),
     "filed_alone": ("Người dân tự nộp", "Phiên người dân nộp xong mà không ai giúp."),
-    "filed_helped": ("Nộp có hỗ trợ", "Phiên nộp xong khi cán bộ hoặc người khác đã giúp."),
+    "filed_helped": ("Nộp có hỗ trợ", "Phiên nộp xong mà có người giúp: phiên 'cán bộ cùng làm', phiên cán bộ "
+                     "đã vào hỗ trợ, hoặc người dân trả lời có người giúp. Phiên có người giúp luôn tính ở đây."),
     "not_filed": ("Chưa nộp được", "Phiên kết thúc mà chưa nộp (có ghi lý do)."),
     "no_outcome": ("Không rõ kết quả", "Phiên hết giờ hoặc bỏ ngang, không ai trả lời câu hỏi cuối."),
+    "stepped_in": ("Phiên có cán bộ hỗ trợ", "Phiên cán bộ cùng làm hoặc đã bấm 'Tôi vào hỗ trợ'."),
     "self_filing_rate": ("Tỷ lệ tự nộp", "Người dân tự nộp ÷ hồ sơ đã nộp. Đây là chỉ số riêng của kiosk, "
                          "khác tỷ lệ hồ sơ trực tuyến chính thức."),
     "completion_rate": ("Tỷ lệ hoàn thành", "Hồ sơ đã nộp ÷ số phiên không phải luyện tập."),
-    "portal_submitted": ("Cổng xác nhận đã nộp", "Phiên mà kiosk thấy trang nộp thành công của Cổng."),
-    "avg_duration": ("Thời gian trung bình", "Trung bình thời lượng các phiên đã kết thúc, tính bằng phút."),
-    "satisfaction": ("Mức hài lòng", "Số lượt chọn từng mức; điểm trung bình: 5 = Rất hài lòng, 1 = Rất không hài lòng."),
+    "portal_submitted": ("Cổng xác nhận đã nộp", "Số phiên mà kiosk thấy trang nộp thành công của Cổng "
+                         "(không tính câu trả lời của người dân hay cán bộ)."),
+    "avg_duration": ("Thời gian trung bình", "Trung bình thời lượng các phiên đã kết thúc."),
+    "satisfied": ("Người dân hài lòng", "Số lượt chọn 'Hài lòng' hoặc 'Rất hài lòng' trên số lượt đánh giá."),
+    "satisfaction": ("Điểm hài lòng", "Điểm trung bình: 5 = Rất hài lòng, 1 = Rất không hài lòng."),
     "scans": ("Giấy tờ đã quét", "Số trang quét và số tệp PDF tạo ra trong khoảng ngày."),
     "guides": ("Video hướng dẫn", "Số lần mở, số lần xem hết, và bước mà người xem dừng lại nhiều nhất."),
 }
 RATE_NONE = "—"
-MINUTES = "{minutes:.1f} phút"
+MINUTES = "{minutes} phút"
+SHARE = "{percent} % ({part} trên {whole} lượt)"
+SCORE = "{score} điểm trên 5 ({n} lượt)"
+SCANS = "{pages} trang, {documents} tệp PDF"
+CALCULATING = "Đang tính…"
 
 # Exports: column headings (one row per session) and summary sheets
 EXPORT_SESSION_COLUMNS = [
@@ -125,14 +136,11 @@ EXPORT_SESSION_COLUMNS = [
     "Tên thủ tục", "Cán bộ", "Cán bộ hỗ trợ", "Kết quả", "Lý do chưa nộp", "Cổng xác nhận đã nộp",
     "Mức hài lòng", "Số lần đi lại", "Lý do chưa hài lòng", "Cách kết thúc",
 ]
-EXPORT_PROCEDURE_COLUMNS = [
-    "Mã thủ tục", "Tên thủ tục", "Tổng số phiên (không tính luyện tập)", "Nộp trực tuyến tại kiosk",
-    "Người dân tự nộp", "Có cán bộ hỗ trợ", "Chưa nộp", "Không rõ kết quả", "Tỷ lệ tự nộp (%)",
-    "Tỷ lệ hoàn thành (%)",
-]
-EXPORT_PERIOD_COLUMNS = ["Kỳ", "Số phiên", "Luyện tập", "Đã nộp", "Tự nộp", "Có hỗ trợ", "Chưa nộp",
-                         "Tỷ lệ tự nộp (%)", "Tỷ lệ hoàn thành (%)", "Thời gian TB (phút)"]
-EXPORT_OFFICER_COLUMNS = ["Cán bộ"] + EXPORT_PERIOD_COLUMNS[1:]
+# The other columns of the grouped sheets are the figures' names (kiosk_app/stats/definitions.py).
+COLUMN_PROCEDURE_CODE = "Mã thủ tục"
+COLUMN_PROCEDURE = "Tên thủ tục"
+COLUMN_PERIOD = "Kỳ"
+COLUMN_OFFICER = "Cán bộ"
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_PROCEDURES = "Theo thủ tục"
 SHEET_MONTHS = "Theo tháng"
@@ -154,7 +162,7 @@ END_REASONS = {"finished": "Người dân bấm Kết thúc", "timeout": "Hết 
 REPORT_TITLE = "Báo cáo kiosk tự nộp hồ sơ trực tuyến"
 REPORT_SUBTITLE = "{commune} · từ {start} đến {end}"
 REPORT_FIGURES = "Các chỉ số chính"
-REPORT_CHART = "Hồ sơ nộp tại kiosk theo tháng"
+REPORT_CHART = "Hồ sơ nộp tại kiosk"
 REPORT_LEGEND_ALONE = "Người dân tự nộp"
 REPORT_LEGEND_HELPED = "Có hỗ trợ"
 REPORT_PROCEDURES = "Theo thủ tục (5 thủ tục nhiều phiên nhất)"
@@ -167,6 +175,7 @@ RANGE_ERRORS = {
     "format": "Ngày không đúng dạng. Nhập theo dạng ngày/tháng/năm, ví dụ 01/11/2026.",
     "order": "Ngày bắt đầu phải trước ngày kết thúc.",
     "too_long": "Khoảng ngày quá dài (tối đa 20 năm).",
+    "out_of_range": "Ngày nằm ngoài lịch. Nhập một ngày từ năm 0001 đến năm 9999.",
 }
 EXPORT_ERRORS = {
     "missing": "Không tìm thấy thư mục lưu. Kiểm tra lại USB hoặc thư mục.",
@@ -174,6 +183,7 @@ EXPORT_ERRORS = {
     "full": "Không đủ chỗ trống trên USB hoặc ổ đĩa.",
     "failed": "Lỗi khi ghi tệp. Thử lại hoặc chọn chỗ lưu khác.",
     "database": "Không đọc được dữ liệu phiên.",
+    "not_a_file": "Tên tệp lưu không phải một tệp thường. Chọn tên tệp khác.",
 }
 STATS_TAB_OVERVIEW = "Tổng quan"
 STATS_GUIDE_COLUMNS = ["Video", "Số lần mở", "Số lần xem hết", "Bước hay dừng nhất"]

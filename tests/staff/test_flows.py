@@ -212,3 +212,24 @@ def test_an_officer_switches_a_running_session_to_practice(staff, qtbot):
     assert row(kiosk, sid)["mode"] == "practice"
     sign_in(kiosk, qtbot, "1357")
     assert not kiosk.staff_menu.findChild(QPushButton, "staffPractice").isVisible()
+
+
+def test_the_officer_sees_that_a_helped_session_counts_as_with_help(staff, qtbot):
+    """One rule: an officer's outcome on a session already marked helped is "with help"."""
+    kiosk = staff(start_screen="menu")
+    sid = kiosk.sessions.current.id
+    sign_in(kiosk, qtbot, "1357")
+    click(qtbot, kiosk.window, "staffStepIn")
+    click(qtbot, kiosk.window, "staffOutcome")
+    screen = kiosk.staff_outcome
+    assert screen.helped_note.isVisible() and screen.helped_note.text() == T.OUTCOME_HELPED_NOTE
+    assert not screen.alone_button.isVisible()
+    kiosk.outcomes.record_outcome(kiosk.auth.signed_in, "filed_alone", None)  # whatever is sent
+    assert row(kiosk, sid)["outcome"] == "filed_helped"
+
+
+def test_the_helped_note_is_hidden_when_nobody_helped(staff, qtbot):
+    kiosk = staff(start_screen="menu")
+    sign_in(kiosk, qtbot, "1357")
+    click(qtbot, kiosk.window, "staffOutcome")
+    assert not kiosk.staff_outcome.helped_note.isVisible() and kiosk.staff_outcome.alone_button.isVisible()

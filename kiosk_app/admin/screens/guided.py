@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout
 
@@ -78,13 +80,20 @@ class OfficerOutcomeScreen(Screen):
     recorded = Signal(str, object)  # outcome, reason for not filing (or None)
     cancelled = Signal()
 
-    def __init__(self):
+    def __init__(self, was_helped: Callable[[], bool] = lambda: False):
+        """`was_helped` says whether someone already helped in the running session."""
         super().__init__()
+        self._was_helped = was_helped
         box = QVBoxLayout(self)
         box.setContentsMargins(60, 24, 60, 24)
         self.pages = QStackedWidget()
-        self.pages.addWidget(choice_page(T.OUTCOME_TITLE, [(k, T.OUTCOME_NAMES[k], "") for k in OUTCOMES],
-                                         self._outcome, 2, "outcome", 120))
+        first = choice_page(T.OUTCOME_TITLE, [(k, T.OUTCOME_NAMES[k], "") for k in OUTCOMES],
+                            self._outcome, 2, "outcome", 120)
+        self.helped_note = label(T.OUTCOME_HELPED_NOTE, "notice")
+        self.helped_note.setObjectName("OutcomeHelpedNote")
+        first.layout().insertWidget(1, self.helped_note)
+        self.alone_button = first.findChild(QPushButton, "outcome_filed_alone")
+        self.pages.addWidget(first)
         self.pages.addWidget(choice_page(T.NOT_FILED_TITLE, [(k, T.NOT_FILED_REASONS[k], "")
                                                             for k in NOT_FILED_REASONS],
                                          lambda k: self.recorded.emit("not_filed", k), 2, "outcomeWhy", 90))
@@ -93,6 +102,10 @@ class OfficerOutcomeScreen(Screen):
 
     def entered(self) -> None:
         self.pages.setCurrentIndex(0)
+        helped = self._was_helped()
+        # One rule: a session in which anyone helped is "with help"; the officer sees it here.
+        self.helped_note.setVisible(helped)
+        self.alone_button.setVisible(not helped)
 
     def _outcome(self, key: str) -> None:
         if key == "not_filed":
