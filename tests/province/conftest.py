@@ -1,0 +1,121 @@
+"""A real PostgreSQL for the province's tests: initdb into a temporary folder, pg_ctl on a free
+loopback port, one database per test; stopped and removed at the end of the run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+PG_BIN_DIRS = [Path(f"/usr/lib/postgresql/{v}/bin") for v in (15, 16, 17, 14, 13)]
+
+
+def pg_bin() -> Path | None:
+    for folder in PG_BIN_DIRS:
+        if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+            return folder
+    found = shutil.which("pg_ctl")
+    return Path(found).resolve().parent if found and shutil.which("initdb") else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_user() -> list[str]:
+    """PostgreSQL refuses to run as root: run its programs as the `postgres` user then."""
+    if os.geteuid() != 0:
+        return []
+    runuser = shutil.which("runuser")
+    if not runuser:
+        pytest.skip("running as root without runuser: cannot start PostgreSQL as an unprivileged user")
+    return [runuser, "-u", "postgres", "--"]
+
+
+class PostgresServer:
+    def __init__(self, bindir: Path, root: Path):
+        self.bindir, self.root = bindir, root
+        self.data = root / "data"
+        self.socket_dir = root / "socket"
+        self.port = free_port()
+        self.wrap = _as_user()
+
+    def run(self, *args: str) -> None:
+        subprocess.run([*self.wrap, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self.socket_dir.mkdir()
+        if self.wrap:
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.socket_dir, "postgres")
+        self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        # Tests trade durability for speed; the settings of a real server are in the README.
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.socket_dir} "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"),
+                 "-o", options, "-w", "-t", "60", "start")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def dsn(self, dbname: str = "postgres") -> str:
+        return f"host=127.0.0.1 port={self.port} user=postgres dbname={dbname}"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    bindir = pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="kiosk-province-pg-"))
+    os.chmod(root, 0o755)
+    server = PostgresServer(bindir, root)
+    try:
+        server.start()
+        yield server
+    finally:
+        try:
+            server.stop()
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_dsn(pg_server):
+    """A fresh, empty database on the test server (dropped afterwards)."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server.dsn(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield pg_server.dsn(name)
+    with psycopg.connect(pg_server.dsn(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def province_db(pg_dsn):
+    """A database with the province's schema."""
+    from kiosk_app.province.schema import migrate
+
+    migrate(pg_dsn)
+    return pg_dsn
+
+
+def province_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`kiosk-province ARGS` as a subprocess (python -m, so the tree under test is the one run)."""
+    root = Path(__file__).resolve().parents[2]
+    full_env = {**os.environ, "PYTHONPATH": str(root), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "kiosk_app.province", *args], capture_output=True, text=True,
+                          timeout=60, env=full_env, cwd=root)
