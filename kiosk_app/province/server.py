@@ -44,10 +44,6 @@ class Store:
     async def open(self) -> None:
         await self.pool.open(wait=True, timeout=30)
         async with self.pool.connection() as conn:
-            version = await (await conn.execute("SELECT coalesce(max(version), 0) FROM schema_version")).fetchone()
-            if version[0] != len(schema.MIGRATIONS):
-                raise schema.SchemaError(f"schema version {version[0]}, this program needs "
-                                         f"{len(schema.MIGRATIONS)}: run `kiosk-province init` first")
             rows = await (await conn.execute(schema.PARTITIONS_SQL)).fetchall()
             self.months = {r[0] for r in rows}
 
@@ -148,7 +144,11 @@ def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYT
 
 
 def serve(dsn: str, host: str, port: int, pool_size: int = 8) -> None:
+    import psycopg
     import uvicorn
+
+    with psycopg.connect(dsn) as conn:  # before listening: a clear message, not a failed start-up
+        schema.check_schema(conn)
 
     uvicorn.run(create_app(dsn, pool_size), host=host, port=port, log_level="warning", access_log=False,
                 lifespan="on")

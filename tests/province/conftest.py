@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,113 @@ def province_cli(*args: str, env: dict | None = None) -> subprocess.CompletedPro
     full_env = {**os.environ, "PYTHONPATH": str(root), **(env or {})}
     return subprocess.run([sys.executable, "-m", "kiosk_app.province", *args], capture_output=True, text=True,
                           timeout=60, env=full_env, cwd=root)
+
+
+class ProvinceServer:
+    """`kiosk-province serve` as a subprocess on a free loopback port."""
+
+    def __init__(self, dsn: str, log_file: Path):
+        self.dsn, self.log_file = dsn, log_file
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/sessions"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "ProvinceServer":
+        import requests
+
+        from tests.conftest import wait_until
+
+        root = Path(__file__).resolve().parents[2]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk_app.province", "serve", "--dsn", self.dsn, "--bind",
+             f"127.0.0.1:{self.port}", "--pool-size", "4"],
+            cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+            stdout=subprocess.DEVNULL, stderr=open(self.log_file, "ab"))
+
+        def up():
+            assert self.proc.poll() is None, self.log_file.read_text()
+            try:
+                return requests.get(f"http://127.0.0.1:{self.port}/health", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_until(up, timeout=30, what="kiosk-province serve")
+        return self
+
+    def kill(self) -> None:
+        self.proc.kill()  # SIGKILL: no chance to finish anything
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def province_server(province_db, tmp_path):
+    server = ProvinceServer(province_db, tmp_path / "province.log").start()
+    yield server
+    server.stop()
+
+
+def issue_token(dsn: str, kiosk_id: str, commune: str, district: str = "") -> str:
+    import psycopg
+
+    from kiosk_app.province.tokens import add_token
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return add_token(conn, kiosk_id, commune, district)
+
+
+@dataclass
+class KioskDb:
+    """One kiosk's data folder with its session log, and a config whose [sync] points at the province."""
+
+    kiosk_id: str
+    paths: object
+    config_file: Path
+
+    def add(self, sid: str, started_at: str, **fields) -> None:
+        from kiosk_app.storage.session_store import SessionStore
+        from tests.staff.conftest import add_session
+
+        store, problem = SessionStore.open(self.paths.db_file, self.paths.backups_dir)
+        assert problem is None
+        try:
+            add_session(store.database, sid, started_at, kiosk_id=self.kiosk_id, **fields)
+        finally:
+            store.close()
+
+    def add_many(self, rows: list[tuple[str, str, dict]]) -> None:
+        from kiosk_app.storage.session_store import SessionStore
+
+        store, problem = SessionStore.open(self.paths.db_file, self.paths.backups_dir)
+        assert problem is None
+        try:
+            base = {"kiosk_id": self.kiosk_id, "start_kind": "resident", "mode": "self", "end_reason": "finished"}
+            store.database["sessions"].insert_all(
+                [{**base, "id": sid, "started_at": ts, "ended_at": ts, **f} for sid, ts, f in rows])
+        finally:
+            store.close()
+
+    def sync_args(self) -> list[str]:
+        return ["sync", "--data-dir", str(self.paths.data_dir), "--config", str(self.config_file)]
+
+
+def make_kiosk_db(root: Path, kiosk_id: str, url: str, token: str, batch_size: int = 50) -> KioskDb:
+    from kiosk_app.paths import KioskPaths
+    from kiosk_app.storage.session_store import SessionStore
+
+    paths = KioskPaths(root / kiosk_id)
+    paths.ensure()
+    store, problem = SessionStore.open(paths.db_file, paths.backups_dir)
+    assert problem is None
+    store.close()
+    config = root / f"{kiosk_id}.toml"
+    config.write_text(f'[kiosk]\nid = "{kiosk_id}"\n\n[sync]\nenabled = true\nurl = "{url}"\ntoken = "{token}"\n'
+                      f"batch_size = {batch_size}\ntimeout_s = 10\n", encoding="utf-8")
+    return KioskDb(kiosk_id, paths, config)
