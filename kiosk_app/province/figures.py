@@ -5,7 +5,8 @@ names every `Counts` field with the SQL that counts it. The province runs the ve
 expressions on PostgreSQL; only the two SQLite idioms they use are rewritten (`sum(<condition>)`
 becomes `count(*) FILTER (WHERE <condition>)`, `total(x)` becomes `coalesce(sum(x), 0)`), so a
 figure changed in the kiosk changes here too. The kiosk's "portal confirmed" comes from its event
-log; the province has the record's `submitted` flag, the kiosk's copy of the same fact.
+log; its records carry the same fact as `portal_confirmed` (unknown, so not counted, for records of
+kiosks older than that field).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def figures_sql(group: str) -> str:
     counts = ", ".join(f"{sql} AS {name}" for name, sql in COUNT_SQL_PG.items())
     return f"""
         SELECT {GROUP_SQL[group]} AS key, {counts}
-        FROM (SELECT s.*, {EFFECTIVE_OUTCOME} AS eo, s.submitted = 1 AS confirmed
+        FROM (SELECT s.*, {EFFECTIVE_OUTCOME} AS eo, coalesce(s.portal_confirmed, false) AS confirmed
               FROM sessions s
               WHERE s.started_at >= %(lo)s AND s.started_at < %(hi)s AND s.start_kind != 'demo'
                 AND (%(kiosk)s::text IS NULL OR s.kiosk_id = %(kiosk)s)) s

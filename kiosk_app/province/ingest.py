@@ -1,7 +1,7 @@
 """A kiosk's batch of session records: checked as a pure function, then upserted in one statement.
 
 The body is what `kiosk_app.stats.sync.post_batch` sends: `{"kiosk_id", "batch_id", "sent_at",
-"sessions": [record, ...]}`, each record with the fields of `kiosk_app.storage.sync_log.SYNC_COLUMNS`
+"sessions": [record, ...]}`, each record with the fields of `kiosk_app.storage.sync_log.SYNC_FIELDS`
 and, optionally, `version` (a whole number that grows each time the kiosk changes the record; a
 record without one is version 0). Anything else is refused with the reason, before any write.
 """
@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from kiosk_app.province.schema import SESSION_COLUMNS
-from kiosk_app.storage.sync_log import SYNC_COLUMNS
+from kiosk_app.storage.sync_log import SYNC_FIELDS
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a batch of 5000 records (the kiosk's largest) is about 2.5 MB
 MAX_RECORDS = 5000
 MAX_TEXT = 200
 
 BODY_FIELDS = {"kiosk_id", "batch_id", "sent_at", "sessions"}
-RECORD_FIELDS = set(SYNC_COLUMNS) | {"version"}
+RECORD_FIELDS = set(SYNC_FIELDS) | {"version"}
 assert set(SESSION_COLUMNS) == RECORD_FIELDS
 
 TEXT_FIELDS = ("start_kind", "end_reason", "mode", "procedure_code", "outcome", "not_filed_reason",
@@ -77,6 +77,15 @@ def _int(value, name: str, where: str, lo: int, hi: int) -> int | None:
     return value
 
 
+def _flag(value, name: str, where: str) -> bool | None:
+    """A yes/no the kiosk sends as 0/1 (SQLite) or true/false; absent from older kiosks' records."""
+    if value is None:
+        return None
+    if value not in (0, 1) or isinstance(value, float):
+        raise _bad(f"{where}: {name} must be 0, 1, true or false")
+    return bool(value)
+
+
 def _record(raw, index: int, kiosk_id: str) -> tuple:
     where = f"sessions[{index}]"
     if not isinstance(raw, dict):
@@ -96,6 +105,7 @@ def _record(raw, index: int, kiosk_id: str) -> tuple:
         "started_at": _moment(raw.get("started_at"), "started_at", where, required=True),
         "ended_at": _moment(raw.get("ended_at"), "ended_at", where),
         "duration_s": None if duration is None else float(duration),
+        "portal_confirmed": _flag(raw.get("portal_confirmed"), "portal_confirmed", where),
         "version": _int(raw.get("version", 0), "version", where, 0, 2**62) or 0,
     }
     values.update({f: _text(raw.get(f), f, where) for f in TEXT_FIELDS})
@@ -134,6 +144,7 @@ def parse_batch(body: bytes, token_kiosk: str) -> Batch:
 # ---------------------------------------------------------------- the database side
 
 _TYPES = {"started_at": "timestamptz", "ended_at": "timestamptz", "duration_s": "float8", "version": "int8",
+          "portal_confirmed": "bool",
           **{f: "int2" for f in SMALL_INT_FIELDS}}
 _COLS = ", ".join(SESSION_COLUMNS)
 _ARRAYS = ", ".join(f"%s::{_TYPES.get(c, 'text')}[]" for c in SESSION_COLUMNS)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import psycopg
 
-# Anonymous facts only, as the kiosk sends them (kiosk_app.storage.sync_log.SYNC_COLUMNS), plus
+# Anonymous facts only, as the kiosk sends them (kiosk_app.storage.sync_log.SYNC_FIELDS), plus
 # the record's version (0 when the kiosk sends none) and when the province received it.
 MIGRATIONS: list[tuple[str, str]] = [
     ("kiosks, tokens, sessions by month", """
@@ -45,6 +45,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             satisfaction smallint,
             trips smallint,
             satisfaction_reason text,
+            portal_confirmed boolean,
             version bigint NOT NULL DEFAULT 0,
             received_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (kiosk_id, id, started_at)
@@ -56,7 +57,7 @@ MIGRATIONS: list[tuple[str, str]] = [
 
 SESSION_COLUMNS = ("id", "kiosk_id", "started_at", "ended_at", "duration_s", "start_kind", "end_reason", "mode",
                    "procedure_code", "helped", "submitted", "outcome", "not_filed_reason", "satisfaction", "trips",
-                   "satisfaction_reason", "version")
+                   "satisfaction_reason", "portal_confirmed", "version")
 
 
 class SchemaError(Exception):

@@ -14,7 +14,7 @@ import requests
 from kiosk_app.admin.cli import main as admin_main
 from kiosk_app.province import schema
 from kiosk_app.province.ingest import MAX_BODY_BYTES
-from kiosk_app.storage.sync_log import SYNC_COLUMNS
+from kiosk_app.storage.sync_log import SYNC_FIELDS
 from tests.conftest import wait_until
 from tests.province.conftest import issue_token, make_kiosk_db
 
@@ -29,7 +29,7 @@ def rows_of(dsn, kiosk_id=None):
 
 
 def record(sid, kiosk_id="k-a", started_at="2026-11-02T03:00:00.000+00:00", **fields):
-    rec = {c: None for c in SYNC_COLUMNS}
+    rec = {c: None for c in SYNC_FIELDS}
     rec.update(id=sid, kiosk_id=kiosk_id, started_at=started_at, ended_at=started_at, start_kind="resident",
                mode="self", end_reason="finished", helped=0, submitted=0, **fields)
     return rec
