@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="receive the kiosks' session records (HTTP; TLS at the reverse proxy)")
     dsn(serve)
     serve.add_argument("--bind", default="127.0.0.1:8080", help="HOST:PORT to listen on (default 127.0.0.1:8080)")
-    serve.add_argument("--pool-size", type=int, default=8, help="database connections (default 8)")
+    serve.add_argument("--pool-size", type=int, default=8, help="database connections per worker (default 8)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1; about one per core)")
 
     stats = sub.add_parser("stats", help="print the figures per commune, district, period or procedure")
     export = sub.add_parser("export", help="write the figures to a CSV or XLSX file")
@@ -110,7 +111,7 @@ def cmd_serve(args) -> int:
     host, _, port = args.bind.rpartition(":")
     if not host or not port.isdigit():
         return fail(f"--bind {args.bind!r} is not HOST:PORT")
-    serve(args.dsn, host, int(port), args.pool_size)
+    serve(args.dsn, host, int(port), args.pool_size, args.workers)
     return 0
 
 

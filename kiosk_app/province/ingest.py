@@ -144,28 +144,29 @@ def parse_batch(body: bytes, token_kiosk: str) -> Batch:
 # ---------------------------------------------------------------- the database side
 
 _TYPES = {"started_at": "timestamptz", "ended_at": "timestamptz", "duration_s": "float8", "version": "int8",
-          "portal_confirmed": "bool",
-          **{f: "int2" for f in SMALL_INT_FIELDS}}
+          "portal_confirmed": "bool", **{f: "int2" for f in SMALL_INT_FIELDS}}
 _COLS = ", ".join(SESSION_COLUMNS)
-_ARRAYS = ", ".join(f"%s::{_TYPES.get(c, 'text')}[]" for c in SESSION_COLUMNS)
+_VALUES = ", ".join(f"(r->>{i})::{_TYPES.get(c, 'text')}" for i, c in enumerate(SESSION_COLUMNS))
 _UPDATES = ", ".join(f"{c} = excluded.{c}" for c in SESSION_COLUMNS if c not in ("kiosk_id", "id", "started_at"))
 
-# A newer version replaces the stored record; an older or equal one leaves it as it is.
+# The batch travels as one JSON array of arrays (PostgreSQL parses it faster than psycopg adapts
+# seventeen arrays). A newer version replaces the stored record; an older or equal one leaves it.
 UPSERT_SQL = f"""
-    INSERT INTO sessions ({_COLS}) SELECT * FROM unnest({_ARRAYS})
+    INSERT INTO sessions ({_COLS}) SELECT {_VALUES} FROM jsonb_array_elements(%s::jsonb) AS r
     ON CONFLICT (kiosk_id, id, started_at) DO UPDATE SET {_UPDATES}, received_at = now()
     WHERE excluded.version > sessions.version
     RETURNING id"""
+
+
+def as_json(records: list[tuple]) -> str:
+    return json.dumps(records, default=datetime.isoformat, ensure_ascii=False)
+
 
 # The records the upsert left alone: stored already, at the same or a newer version?
 STORED_SQL = """
     SELECT s.id FROM sessions s JOIN unnest(%s::text[], %s::timestamptz[], %s::int8[]) AS b(id, started_at, version)
       ON s.id = b.id AND s.started_at = b.started_at
     WHERE s.kiosk_id = %s AND s.version >= b.version"""
-
-
-def columns(records: list[tuple]) -> list[list]:
-    return [list(col) for col in zip(*records)] if records else [[] for _ in SESSION_COLUMNS]
 
 
 def months_of(records: list[tuple]) -> set[datetime]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
+import time
 from contextlib import asynccontextmanager
 
 from psycopg_pool import AsyncConnectionPool
@@ -68,10 +70,10 @@ class Store:
 
     async def store(self, batch: ingest.Batch) -> list[str]:
         await self.ensure_partitions(batch.records)
-        cols = ingest.columns(batch.records)
+        data = ingest.as_json(batch.records)
         async with self.pool.connection() as conn:
             async with conn.transaction():
-                written = {r[0] for r in await (await conn.execute(ingest.UPSERT_SQL, cols)).fetchall()}
+                written = {r[0] for r in await (await conn.execute(ingest.UPSERT_SQL, [data])).fetchall()}
                 left = [r for r in batch.records if r[0] not in written]
                 if left:
                     at = (schema.SESSION_COLUMNS.index("started_at"), schema.SESSION_COLUMNS.index("version"))
@@ -119,6 +121,7 @@ def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYT
             await store.pool.close()
 
     async def receive(request: Request) -> JSONResponse:
+        began = time.perf_counter()
         try:
             kiosk_id = await store.kiosk_of(bearer(request))
             if kiosk_id is None:
@@ -127,8 +130,10 @@ def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYT
         except ingest.Refused as exc:
             log_event(log, "province.refused", level=logging.WARNING, status=exc.status, error=exc.code)
             return refused(exc)
+        parsed = time.perf_counter()
         accepted = await store.store(batch)
-        log_event(log, "province.stored", kiosk=kiosk_id, offered=len(batch.records), accepted=len(accepted))
+        log_event(log, "province.stored", kiosk=kiosk_id, offered=len(batch.records), accepted=len(accepted),
+                  check_ms=round((parsed - began) * 1000, 1), store_ms=round((time.perf_counter() - parsed) * 1000, 1))
         return JSONResponse({"accepted": accepted})
 
     async def health(request: Request) -> JSONResponse:
@@ -143,12 +148,20 @@ def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYT
                      lifespan=lifespan, exception_handlers={HTTPException: http_error})
 
 
-def serve(dsn: str, host: str, port: int, pool_size: int = 8) -> None:
+def app_from_env() -> Starlette:
+    """The app of one of several uvicorn worker processes (`serve --workers N`)."""
+    return create_app(os.environ["KIOSK_PROVINCE_DSN"], int(os.environ.get("KIOSK_PROVINCE_POOL_SIZE", "8")))
+
+
+def serve(dsn: str, host: str, port: int, pool_size: int = 8, workers: int = 1) -> None:
     import psycopg
     import uvicorn
 
     with psycopg.connect(dsn) as conn:  # before listening: a clear message, not a failed start-up
         schema.check_schema(conn)
-
-    uvicorn.run(create_app(dsn, pool_size), host=host, port=port, log_level="warning", access_log=False,
-                lifespan="on")
+    options = dict(host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    if workers == 1:
+        uvicorn.run(create_app(dsn, pool_size), **options)
+        return
+    os.environ.update(KIOSK_PROVINCE_DSN=dsn, KIOSK_PROVINCE_POOL_SIZE=str(pool_size))
+    uvicorn.run("kiosk_app.province.server:app_from_env", factory=True, workers=workers, **options)
