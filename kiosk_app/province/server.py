@@ -15,6 +15,7 @@ import os
 import time
 from contextlib import asynccontextmanager
 
+import psycopg
 from psycopg_pool import AsyncConnectionPool
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -38,8 +39,9 @@ class Store:
     """The pool, and the months whose partition is known to exist (created on first use)."""
 
     def __init__(self, dsn: str, pool_size: int):
+        # TimeZone UTC: a record's time without an offset is UTC, as the kiosk stores it.
         self.pool = AsyncConnectionPool(dsn, min_size=1, max_size=pool_size, open=False,
-                                        kwargs={"autocommit": True})
+                                        kwargs={"autocommit": True, "options": "-c TimeZone=UTC"})
         self.months: set[str] = set()
         self._month_lock = asyncio.Lock()
 
@@ -56,8 +58,8 @@ class Store:
                 [token_hash(token)])).fetchone()
         return row[0] if row else None
 
-    async def ensure_partitions(self, records: list[tuple]) -> None:
-        missing = [m for m in ingest.months_of(records) if schema.partition_name(m) not in self.months]
+    async def ensure_partitions(self, batch: ingest.Batch) -> None:
+        missing = [m for m in ingest.months_of(batch) if schema.partition_name(m) not in self.months]
         if not missing:
             return
         async with self._month_lock:
@@ -69,19 +71,20 @@ class Store:
             self.months.update(schema.partition_name(m) for m in missing)
 
     async def store(self, batch: ingest.Batch) -> list[str]:
-        await self.ensure_partitions(batch.records)
-        data = ingest.as_json(batch.records)
+        await self.ensure_partitions(batch)
         async with self.pool.connection() as conn:
-            async with conn.transaction():
-                written = {r[0] for r in await (await conn.execute(ingest.UPSERT_SQL, [data])).fetchall()}
-                left = [r for r in batch.records if r[0] not in written]
-                if left:
-                    at = (schema.SESSION_COLUMNS.index("started_at"), schema.SESSION_COLUMNS.index("version"))
-                    rows = await (await conn.execute(ingest.STORED_SQL, [
-                        [r[0] for r in left], [r[at[0]] for r in left], [r[at[1]] for r in left],
-                        batch.kiosk_id])).fetchall()
-                    written.update(r[0] for r in rows)
-        return [r[0] for r in batch.records if r[0] in written]
+            try:
+                async with conn.transaction():
+                    cur = await conn.execute(ingest.UPSERT_SQL, {"body": batch.body, "kiosk": batch.kiosk_id})
+                    written = {r[0] for r in await cur.fetchall()}
+                    left = [k for k in batch.keys if k[0] not in written]
+                    if left:
+                        rows = await (await conn.execute(ingest.STORED_SQL, [*map(list, zip(*left)),
+                                                                              batch.kiosk_id])).fetchall()
+                        written.update(r[0] for r in rows)
+            except psycopg.errors.DataError as exc:  # a value Python read but PostgreSQL cannot
+                raise ingest.Refused(422, "invalid_record", f"PostgreSQL refused a value: {exc.diag.message_primary}")
+        return [sid for sid in batch.ids if sid in written]
 
 
 def refused(exc: ingest.Refused) -> JSONResponse:
@@ -127,12 +130,12 @@ def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYT
             if kiosk_id is None:
                 raise ingest.Refused(401, "bad_token", "this token is unknown or revoked; ask the province for one")
             batch = ingest.parse_batch(await read_body(request, max_body), kiosk_id)
+            parsed = time.perf_counter()
+            accepted = await store.store(batch)
         except ingest.Refused as exc:
             log_event(log, "province.refused", level=logging.WARNING, status=exc.status, error=exc.code)
             return refused(exc)
-        parsed = time.perf_counter()
-        accepted = await store.store(batch)
-        log_event(log, "province.stored", kiosk=kiosk_id, offered=len(batch.records), accepted=len(accepted),
+        log_event(log, "province.stored", kiosk=kiosk_id, offered=len(batch.keys), accepted=len(accepted),
                   check_ms=round((parsed - began) * 1000, 1), store_ms=round((time.perf_counter() - parsed) * 1000, 1))
         return JSONResponse({"accepted": accepted})
 

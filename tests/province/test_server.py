@@ -161,6 +161,8 @@ def test_months_get_their_partition_when_their_first_session_arrives(province_se
     ("unknown body field", 422, "unknown_field"),
     ("unknown record field", 422, "unknown_field"),
     ("bad time", 422, "invalid_record"),
+    ("time only Python reads", 422, "invalid_record"),
+    ("nul character", 422, "invalid_record"),
     ("bad number", 422, "invalid_record"),
     ("no id", 422, "invalid_record"),
     ("oversize", 413, "too_large"),
@@ -187,6 +189,10 @@ def test_refusals_are_clear_json_and_change_nothing(province_server, case, statu
         good[1]["resident_name"] = "Nguyễn Văn A"  # the kiosk never sends personal data; nor is it kept
     elif case == "bad time":
         good[1]["started_at"] = "yesterday"
+    elif case == "time only Python reads":
+        good[1]["started_at"] = "2026-W45-1T08:00:00"  # an ISO week date
+    elif case == "nul character":
+        good[1]["procedure_code"] = "A\u0000B"
     elif case == "bad number":
         good[1]["satisfaction"] = "5"
     elif case == "no id":
