@@ -239,9 +239,13 @@ def main() -> int:
             copy_s = time.perf_counter() - t0
             assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == total
             conn.execute("VACUUM ANALYZE sessions")
+            size = conn.execute("""SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i
+                                   JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'sessions'::regclass
+                                """).fetchone()[0]
         shutil.rmtree(folder, ignore_errors=True)
         print(f"COPY of the same rows into the same table: {copy_s:.1f} s = {total / copy_s:,.0f} rows/s")
         print(f"ingest / COPY = {copy_s / ingest_s:.2f}× (goal ≥ 0.3×)")
+        print(f"on disk with indexes: {size / 2**20:,.0f} MiB = {size / total:.0f} bytes a session")
 
         with psycopg.connect(dsn, autocommit=True) as conn:
             lo, hi = utc_bounds(YEAR)
