@@ -30,6 +30,7 @@ from kiosk_app.shell.screens.staff import StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import ConfirmOverlay
 from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
+from kiosk_app.stats.cleanup import remove_export_leftovers
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.watchdog import SystemdWatchdog
@@ -218,7 +219,9 @@ class Kiosk:
         problem = self.store.problem or ""
         if self.store.available and "moved" in problem:
             found.append(T.PROBLEM_DB_CORRUPT)
-        if not self.store.available or self.store.pending:
+        if not self.store.available and self.store.problem_kind in T.PROBLEM_DB_KINDS:
+            found.append(T.PROBLEM_DB_KINDS[self.store.problem_kind])  # nothing can be saved until fixed
+        elif not self.store.available or self.store.pending:
             found.append(T.PROBLEM_DB)
         if self.store.available and not self.auth.pin_is_set():
             found.append(T.PROBLEM_NO_ADMIN_PIN)
@@ -482,6 +485,7 @@ class Kiosk:
             log_event(log, "storage.problem", level=logging.ERROR, problem=self.store.problem)
         self.home.show_notice(self.problems())
         log_event(log, "app.recovered", interrupted=len(interrupted))
+        remove_export_leftovers(self.paths.data_dir, self.config.reports.usb_roots)
         self._start_sync()
         self.scanning.start()  # the scan process and the device search run beside the UI
 

@@ -49,16 +49,20 @@ def check_database(ctx: CheckContext) -> Check:
         try:
             integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0] if version else 0
+            known = 0 < version <= SCHEMA_VERSION  # a newer kiosk's tables may differ
+            sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0] if known else 0
         finally:
             conn.close()
     except sqlite3.Error as exc:
         return Check("database", False, f"{db} cannot be read: {exc}")
     if integrity != "ok":
         return Check("database", False, f"{db} is damaged: {integrity}")
+    if version > SCHEMA_VERSION:
+        return Check("database", False, f"{db} is from a newer kiosk (schema version {version}; this one knows up "
+                                        f"to {SCHEMA_VERSION}): it will not be opened. Install that newer version "
+                                        "again, or move the file aside to start a new one")
     note = "" if version == SCHEMA_VERSION else f" (the kiosk migrates it to version {SCHEMA_VERSION})"
-    return Check("database", version <= SCHEMA_VERSION,
-                 f"{db}: schema version {version}{note}, {sessions} sessions")
+    return Check("database", True, f"{db}: schema version {version}{note}, {sessions} sessions")
 
 
 def check_fonts(ctx: CheckContext) -> Check:

@@ -53,7 +53,7 @@ class Labels:
         return self.guides.get(guide_id) or guide_id
 
     def procedure(self, code: str) -> str:
-        return self.procedures.get(code, "") if code else T.NO_PROCEDURE
+        return (self.procedures.get(code) or code) if code else T.NO_PROCEDURE  # an unknown code: itself
 
     def officer(self, key) -> str:
         try:

@@ -173,7 +173,7 @@ def _draw_procedures(p: QPainter, s: Summary, labels: Labels, left: float, y: fl
     top = sorted(s.by_procedure, key=lambda kc: -kc[1].non_practice)[:5]
     for code, c in top:
         name = labels.procedure(code)
-        values = [f"{name} ({code})" if code else name] + D.row(
+        values = [f"{name} ({code})" if code and name != code else name] + D.row(
             ("non_practice", "filed", "filed_alone", "filed_helped", "self_filing_rate"), c, shown=True)
         x = left
         for (_n, w), v in zip(cols, values):

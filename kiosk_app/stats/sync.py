@@ -2,9 +2,11 @@
 
 Protocol: POST {url} with `Authorization: Bearer <token>` and a JSON body
 `{"kiosk_id", "batch_id", "sent_at", "sessions": [...]}`; the server answers 2xx with
-`{"accepted": [session ids]}`. Only accepted ids are marked as sent, so a session is sent until the
-server acknowledges it and never after. A batch whose answer is lost is sent again: the server is
-expected to keep sessions by id (idempotent), which the ids make possible.
+`{"accepted": [session ids]}`. Each session record carries a `version`, raised whenever the record
+changes (a rating given after the session was sent). Only accepted ids are marked as sent, in the
+version sent, so a record is sent until the server acknowledges its current version, and again
+when it changes. A batch whose answer is lost is sent again: the server is expected to keep one
+record per session id, the one with the highest version (idempotent).
 """
 
 from __future__ import annotations
@@ -88,7 +90,8 @@ def sync_now(store, cfg, kiosk_id: str, http=None, attempts: int = 3, sleep: Cal
                 if attempt == attempts:
                     return SyncResult(sent, batches, count_pending(conn))
                 sleep(next_delay(attempt, base_delay_s, cfg.retry_max_s))
-        mark_sent(conn, accepted, str(uuid.uuid4()), now_iso())
+        versions = {s["id"]: s["version"] for s in batch}
+        mark_sent(conn, [(sid, versions[sid]) for sid in accepted], str(uuid.uuid4()), now_iso())
         log_event(log, "sync.sent", sessions=len(accepted), offered=len(batch))
         sent += len(accepted)
         batches += 1

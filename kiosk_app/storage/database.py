@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,7 @@ class OpenedDatabase:
     db: Database | None
     problem: str | None = None  # English, for the log and the staff screen
     moved_aside: Path | None = None  # where a corrupt file was put
+    kind: str | None = None  # why it is not open: newer | read_only | unavailable (locked, unreadable)
 
 
 def schema_version(db: Database) -> int:
@@ -51,6 +53,11 @@ def connect(path: Path) -> Database:
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return db
+
+
+def _read_only(path: Path) -> bool:
+    """The folder or the file cannot be written (a read-only mount says so even to root)."""
+    return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
 
 
 def open_read_only(path: Path, check: bool = False) -> sqlite3.Connection:
@@ -162,12 +169,14 @@ def open_database(path: Path, backups_dir: Path,
             return OpenedDatabase(db, problem, moved)
         except sqlite3.OperationalError as exc:
             # Locked, read-only, unreadable folder: keep the file as it is and run without it.
-            log_event(log, "storage.unavailable", level=logging.ERROR, file=str(path), error=str(exc))
-            return OpenedDatabase(None, f"the database {path} cannot be written: {exc}")
+            kind = "read_only" if _read_only(path) else "unavailable"
+            log_event(log, "storage.unavailable", level=logging.ERROR, file=str(path), error=str(exc), kind=kind)
+            return OpenedDatabase(None, f"the database {path} cannot be written: {exc}", kind=kind)
         except (sqlite3.DatabaseError, StorageError) as exc:
             if isinstance(exc, StorageError) or attempt == 2:
-                log_event(log, "storage.unavailable", level=logging.ERROR, file=str(path), error=str(exc))
-                return OpenedDatabase(None, f"the database {path} cannot be used: {exc}")
+                kind = "newer" if isinstance(exc, StorageError) else "unavailable"
+                log_event(log, "storage.unavailable", level=logging.ERROR, file=str(path), error=str(exc), kind=kind)
+                return OpenedDatabase(None, f"the database {path} cannot be used: {exc}", kind=kind)
             moved = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
             try:
                 db.conn.close()

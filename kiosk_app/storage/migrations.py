@@ -88,5 +88,22 @@ def _v4_figures_index(db: Database) -> None:
         index_name="idx_sessions_figures")
 
 
-MIGRATIONS = [_v1_sessions_and_events, _v2_settings, _v3_staff_feedback_sync, _v4_figures_index]
+def _v5_sync_versions(db: Database) -> None:
+    # A session changed after it was sent upward (a rating given after a sync) is sent again: each
+    # session has a version that a trigger raises whenever a column that is sent changes, and
+    # sync_sent keeps the version the server acknowledged. Adding columns with a constant default
+    # is instant even on a large log.
+    from kiosk_app.storage.sync_log import SYNC_COLUMNS
+
+    db.execute("ALTER TABLE sessions ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE sync_sent ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    columns = [c for c in SYNC_COLUMNS if c != "id"]
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+    db.execute(f"""CREATE TRIGGER sessions_sync_version AFTER UPDATE OF {", ".join(columns)} ON sessions
+                   WHEN {changed}
+                   BEGIN UPDATE sessions SET sync_version = OLD.sync_version + 1 WHERE id = NEW.id; END""")
+
+
+MIGRATIONS = [_v1_sessions_and_events, _v2_settings, _v3_staff_feedback_sync, _v4_figures_index,
+              _v5_sync_versions]
 SCHEMA_VERSION = len(MIGRATIONS)

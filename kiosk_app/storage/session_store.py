@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections import deque
+from collections import Counter, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -29,9 +29,11 @@ class SessionStore:
     def __init__(self, db: "Database | None", reopen: "Callable[[], Database | None] | None" = None):
         self._db = db
         self._reopen = reopen
-        self._pending: deque[Write] = deque()
+        self._pending: deque[tuple[str, Write]] = deque()  # (what it writes, the write)
         self.dropped = 0
+        self.dropped_by_kind: Counter[str] = Counter()
         self.problem: str | None = None  # why the database could not be used, in English
+        self.problem_kind: str | None = None  # newer | read_only | unavailable (see OpenedDatabase.kind)
 
     @classmethod
     def open(cls, path: Path, backups_dir: Path) -> tuple["SessionStore", str | None]:
@@ -52,6 +54,7 @@ class SessionStore:
                 store.problem = opened.problem
             elif opened.db is not None and store.problem and "cannot" in store.problem:
                 store.problem = None
+            store.problem_kind = opened.kind
             return opened.db
 
         store._reopen = reopen
@@ -67,14 +70,19 @@ class SessionStore:
     def available(self) -> bool:
         return self._db is not None
 
-    def _write(self, op: Write) -> bool:
+    def _write(self, kind: str, op: Write) -> bool:
         if len(self._pending) >= MAX_PENDING:
-            self._pending.popleft()
+            lost, _op = self._pending.popleft()
             self.dropped += 1
+            self.dropped_by_kind[lost] += 1
             if self.dropped == 1 or self.dropped % 1000 == 0:
                 log_event(log, "storage.dropped", level=logging.ERROR, dropped=self.dropped)
-        self._pending.append(op)
+        self._pending.append((kind, op))
         return self.flush()
+
+    def lost(self) -> Counter[str]:
+        """What would be lost if the kiosk stopped now: pending and dropped writes, by kind."""
+        return Counter(kind for kind, _op in self._pending) + self.dropped_by_kind
 
     def flush(self) -> bool:
         """Write what is pending, in order; True when nothing is left."""
@@ -89,7 +97,7 @@ class SessionStore:
         try:
             with self._db.conn:
                 while self._pending:
-                    self._pending[0](self._db)
+                    self._pending[0][1](self._db)
                     self._pending.popleft()
             return True
         except sqlite3.Error as exc:
@@ -99,14 +107,14 @@ class SessionStore:
             return False
 
     def open_session(self, row: dict[str, Any]) -> bool:
-        return self._write(lambda db: db["sessions"].insert(row))
+        return self._write("sessions", lambda db: db["sessions"].insert(row))
 
     def update_session(self, session_id: str, **fields: Any) -> bool:
-        return self._write(lambda db: db["sessions"].update(session_id, fields))
+        return self._write("session_updates", lambda db: db["sessions"].update(session_id, fields))
 
     def add_event(self, session_id: str | None, ts: str, event: str, data: dict[str, Any]) -> bool:
         payload = json.dumps(data, ensure_ascii=False, default=str)
-        return self._write(lambda db: db["events"].insert(
+        return self._write("events", lambda db: db["events"].insert(
             {"session_id": session_id, "ts": ts, "event": event, "data": payload}))
 
     def close_interrupted(self, ended_at: str, keep: str | None = None) -> list[str]:
@@ -125,7 +133,7 @@ class SessionStore:
         return ids
 
     def set_setting(self, key: str, value: str) -> bool:
-        return self._write(lambda db: db["settings"].upsert({"key": key, "value": value}, pk="key"))
+        return self._write("settings", lambda db: db["settings"].upsert({"key": key, "value": value}, pk="key"))
 
     # ------------------------------------------------------------ reading
 
@@ -145,6 +153,12 @@ class SessionStore:
 
     def close(self) -> None:
         self.flush()
+        lost = self.lost()
+        if lost:
+            # The database could not be written (read-only, from a newer kiosk, locked): say how much
+            # of the log is gone, by kind, so an administrator knows which days the figures miss.
+            log_event(log, "storage.lost", level=logging.ERROR, problem=self.problem_kind or "unavailable",
+                      **{k: lost.get(k, 0) for k in ("sessions", "session_updates", "events", "settings")})
         if self._db is not None:
             self._db.conn.close()
             self._db = None

@@ -54,6 +54,11 @@ STAFF_KIOSK_INFO = "Máy: {kiosk_id} · {commune} · Dữ liệu: {data_dir}"
 
 # Problems shown to staff (details stay in English in the log)
 PROBLEM_DB = "Không ghi được sổ nhật ký phiên (cơ sở dữ liệu). Máy vẫn dùng được; dữ liệu được giữ tạm."
+PROBLEM_DB_KINDS = {
+    "newer": "Cơ sở dữ liệu thuộc phiên bản kiosk mới hơn nên không mở được: các phiên KHÔNG được lưu. "
+             "Báo quản trị.",
+    "read_only": "Thư mục dữ liệu chỉ cho đọc: các phiên KHÔNG được lưu. Báo quản trị.",
+}
 PROBLEM_DB_CORRUPT = "Cơ sở dữ liệu bị hỏng nên đã được cất sang tệp khác và tạo mới."
 PROBLEM_NO_ADMIN_PIN = "Chưa đặt mã PIN quản trị (lệnh: kiosk-admin set-admin-pin)."
 STARTUP_FAILED_TITLE = "Kiosk chưa thể khởi động"

@@ -187,6 +187,8 @@ EXPORT_ERRORS = {
 }
 STATS_TAB_OVERVIEW = "Tổng quan"
 STATS_GUIDE_COLUMNS = ["Video", "Số lần mở", "Số lần xem hết", "Bước hay dừng nhất"]
+STATS_HOW = "Cách tính"
+STATS_HOW_NAME = "Chỉ số"
 BACK = "Quay lại"
 
 # Kiosk settings (administrators)

@@ -243,3 +243,22 @@ def test_serve_refuses_a_database_without_the_schema(pg_dsn, tmp_path):
                              "127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode != 0 and "kiosk-province init" in result.stderr
+
+
+def test_a_rating_given_after_the_first_send_replaces_the_province_copy(province_server, tmp_path, capsys):
+    token = issue_token(province_server.dsn, "k-a", "Xã A")
+    kiosk = make_kiosk_db(tmp_path, "k-a", province_server.url, token)
+    kiosk.add("s1", "2026-11-02T03:00:00.000+00:00", outcome="filed_alone")
+    assert admin_main(kiosk.sync_args()) == 0
+    first = rows_of(province_server.dsn)
+    assert [(r[1], r[3]) for r in first] == [("s1", None)]
+    from kiosk_app.storage.session_store import SessionStore
+
+    store, _problem = SessionStore.open(kiosk.paths.db_file, kiosk.paths.backups_dir)
+    store.database.execute("UPDATE sessions SET satisfaction = 5 WHERE id = 's1'")
+    store.database.conn.commit()
+    store.close()
+    assert admin_main(kiosk.sync_args()) == 0
+    assert "Sent 1 sessions" in capsys.readouterr().out.splitlines()[-1]
+    (again,) = rows_of(province_server.dsn)
+    assert again[3] == 5 and again[2] > first[0][2]  # the newer version replaced the first copy

@@ -121,3 +121,50 @@ def test_v4_gives_the_figures_their_covering_index(kiosk_paths):
     plan = " ".join(r[3] for r in store.database.execute("EXPLAIN QUERY PLAN " + CUBE_SQL, ["a", "+7 hours", "a", "b"]))
     assert "COVERING INDEX idx_sessions_figures" in plan
     store.close()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("A" * 10_000, "at most 60 characters"), ("An\nB", "control characters or line breaks"),
+    ("An\x1b[2J", "control characters"), ("An\u2028B", "line breaks"), ("Bình\u200b", "control characters")])
+def test_staff_names_are_limited_and_printable(store, name, message):
+    with pytest.raises(ValueError, match=message):
+        StaffStore(store).add(name, "officer", hash_pin("1111"))
+    assert StaffStore(store).accounts() == []
+
+
+def test_staff_names_are_stored_in_nfc(store, monkeypatch, capsys, kiosk_paths):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Bình")
+    sid = StaffStore(store).add("  " + nfd + " ", "officer", hash_pin("1111"))
+    stored = StaffStore(store).get(sid).name
+    assert stored == unicodedata.normalize("NFC", "Nguyễn Thị Bình") and len(stored) == 15
+    assert [a.id for a in StaffStore(store).find(nfd)] == [sid]
+    store.flush()
+    assert cli(monkeypatch, kiosk_paths.data_dir, "staff", "add", "--name", "X\ty", "--pin-stdin",
+               stdin="1212\n") == 1
+    assert "control characters" in capsys.readouterr().err
+
+
+def test_staff_list_shows_old_names_with_control_characters_escaped(kiosk_paths, monkeypatch, capsys):
+    store, _ = SessionStore.open(kiosk_paths.db_file, kiosk_paths.backups_dir)
+    store.database.execute("INSERT INTO staff (name, role, pin_hash) VALUES (?, 'officer', 'x')", ["An\nadmin\tX"])
+    store.database.conn.commit()
+    store.close()
+    assert cli(monkeypatch, kiosk_paths.data_dir, "staff", "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["1\tofficer\tAn\\nadmin\\tX"]
+
+
+def test_check_says_a_newer_database_will_not_be_opened(kiosk_paths, monkeypatch, capsys):
+    import sqlite3
+
+    kiosk_paths.ensure()
+    conn = sqlite3.connect(kiosk_paths.db_file)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    from kiosk_app.admin import checks
+
+    found = checks.check_database(checks.CheckContext(kiosk_paths, None))
+    assert not found.ok and "newer kiosk (schema version 999" in found.detail and "will not be opened" in found.detail
+    assert "migrates" not in found.detail

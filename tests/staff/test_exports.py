@@ -328,3 +328,125 @@ def test_the_pdf_footer_is_the_communes_local_time(dataset, tmp_path, qapp, monk
                         lambda offset: real(offset, datetime(2026, 11, 30, 17, 30, tzinfo=timezone.utc)))
     write_pdf(figures.summary(dataset.database.conn, NOV), LABELS, tmp_path / "r.pdf")
     assert T.REPORT_MADE.format(when="00:30 01/12/2026") in pdf_text(tmp_path / "r.pdf")
+
+
+# ---------------------------------------------------------------- commands that only read
+
+
+@pytest.mark.parametrize("command", ["stats", "export"])
+@pytest.mark.parametrize("start, end", [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02"),
+                                        ("9999-12-31", "9999-12-31")])
+def test_cli_dates_at_the_calendar_edge_give_one_line(data_dir, tmp_path, capsys, command, start, end):
+    extra = ["--format", "csv", "-o", str(tmp_path / "r.csv")] if command == "export" else []
+    assert admin_main([command, "--data-dir", data_dir, "--from", start, "--to", end, *extra]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Bad date range:") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_refuses_a_huge_config_in_one_line(data_dir, tmp_path, capsys):
+    big = tmp_path / "kiosk.toml"
+    big.write_text('[kiosk]\ncommune = "' + "x" * (50 * 1024 * 1024) + '"\n')
+    assert admin_main(["stats", "--data-dir", data_dir, "--config", str(big), "--from", "2026-11-01",
+                       "--to", "2026-11-30"]) == 1
+    captured = capsys.readouterr()
+    assert "larger than 256 KB" in captured.err and len(captured.err) < 500 and captured.out == ""
+
+
+def _listing(folder):
+    return sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "--format", "csv"], ["export", "--format", "xlsx"]])
+def test_read_only_commands_on_a_damaged_database_change_nothing(kiosk_paths, tmp_path, capsys, command):
+    kiosk_paths.ensure()
+    kiosk_paths.db_file.write_bytes(b"this is not a database" * 100)
+    before = _listing(kiosk_paths.data_dir)
+    extra = ["-o", str(tmp_path / "r.out")] if command[0] == "export" else []
+    assert admin_main([*command, "--data-dir", str(kiosk_paths.data_dir), "--from", "2026-11-01",
+                       "--to", "2026-11-30", *extra]) == 1
+    err = capsys.readouterr().err
+    assert "is damaged" in err and "No sessions" not in err
+    assert _listing(kiosk_paths.data_dir) == before and not (tmp_path / "r.out").exists()
+
+
+def test_read_only_commands_refuse_a_newer_database(kiosk_paths, capsys):
+    import sqlite3
+
+    kiosk_paths.ensure()
+    conn = sqlite3.connect(kiosk_paths.db_file)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    assert admin_main(["stats", "--data-dir", str(kiosk_paths.data_dir), "--from", "2026-11-01",
+                       "--to", "2026-11-30"]) == 1
+    assert "from a newer kiosk (schema version 999" in capsys.readouterr().err
+
+
+def test_read_only_commands_work_on_a_read_only_data_folder(dataset, kiosk_paths, tmp_path):
+    """The data folder is bind-mounted read-only (in a private mount namespace) under the commands."""
+    import shutil
+
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"]).returncode != 0:
+        pytest.skip("needs unshare -m (root)")
+    dataset.close()  # the kiosk stopped: no -wal or -shm file is left
+    data = kiosk_paths.data_dir
+    assert not (data / "kiosk.db-shm").exists()
+    before = _listing(data)
+    out = tmp_path / "out"
+    out.mkdir()
+    py = f"{sys.executable} -m kiosk_app.admin.cli"
+    d = f"--data-dir {data} --from 2026-11-01 --to 2026-11-30"
+    script = (f"mount --bind {data} {data} && mount -o remount,ro,bind {data} && "
+              f"! touch {data}/probe 2>/dev/null && "
+              f"{py} stats {d} && {py} export {d} --format csv -o {out}/r.csv && "
+              f"{py} export {d} --format xlsx -o {out}/r.xlsx && {py} staff list --data-dir {data}")
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "sessions 7, practice 1, filed 3 (alone 2, helped 1)" in done.stdout
+    assert len(read_csv(out / "r.csv")) == 8 and (out / "r.xlsx").stat().st_size > 0
+    assert _listing(data) == before
+
+
+def test_a_killed_export_leaves_nothing_in_tmp_and_its_parts_are_removed_next_time(kiosk_paths, tmp_path):
+    """An XLSX export killed mid-way: its session rows were only ever beside the target (never in
+    TMPDIR), and the next export to that folder removes what it left."""
+    import os
+    import signal
+    import sqlite3
+
+    from tests.conftest import wait_until
+    from kiosk_app.storage.database import connect, migrate
+
+    kiosk_paths.ensure()
+    db = connect(kiosk_paths.db_file)
+    migrate(db, kiosk_paths.backups_dir)
+    db.conn.execute("BEGIN")  # one transaction (the connection is in autocommit mode)
+    db.conn.executemany(
+        "INSERT INTO sessions (id, kiosk_id, started_at, start_kind, mode, outcome) VALUES (?, 'k', ?, 'resident', "
+        "'self', 'filed_alone')", [(f"id-{i:07d}", f"2026-11-{1 + i % 28:02d}T03:00:00") for i in range(100_000)])
+    db.conn.execute("COMMIT")
+    db.conn.close()
+    tmpdir, usb = tmp_path / "tmp", tmp_path / "usb"
+    tmpdir.mkdir()
+    usb.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmpdir), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk_app.admin.cli", "export", "--data-dir",
+                             str(kiosk_paths.data_dir), "--format", "xlsx", "--from", "2026-11-01", "--to",
+                             "2026-11-30", "-o", str(usb / "r.xlsx")], cwd=ROOT, env=env)
+
+    def sheet_rows_written():
+        return [p for p in usb.iterdir() if ".kiosk-export-" in p.name and ".sheet6." in p.name
+                and p.stat().st_size > 100_000]
+
+    try:
+        wait_until(sheet_rows_written, timeout=120, what="the sessions sheet being written")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    left = [p.name for p in usb.iterdir()]
+    assert left and all(n.startswith(".r.xlsx.kiosk-export-") and n.endswith(".part") for n in left)
+    assert list(tmpdir.iterdir()) == []  # nothing with session rows anywhere else
+    assert admin_main(["export", "--data-dir", str(kiosk_paths.data_dir), "--format", "csv", "--from",
+                       "2026-11-01", "--to", "2026-11-01", "-o", str(usb / "r.csv")]) == 0
+    assert sorted(p.name for p in usb.iterdir()) == ["r-theo-thu-tuc.csv", "r.csv"]
+    sqlite3.connect(kiosk_paths.db_file).close()

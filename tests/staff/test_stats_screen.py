@@ -22,7 +22,7 @@ def open_stats(make_kiosk, qtbot):
     for sid, ts, fields in DATASET:
         add_session(kiosk.store.database, sid, ts, **fields)
     add_event(kiosk.store.database, "s6", "2026-11-03T02:10:00.000+00:00", "portal.submitted")
-    add_event(kiosk.store.database, "s3", "2026-11-02T03:05:00.000+00:00", "video.opened", guide="vneid")
+    add_event(kiosk.store.database, "s3", "2026-11-02T03:05:00.000+00:00", "video.opened", guide="nop-ho-so")
     sign_in(kiosk, qtbot, "2468")
     click(qtbot, kiosk.window, "staffStats")
     assert kiosk.nav.current == "staff_stats"
@@ -34,14 +34,26 @@ def test_the_screen_shows_the_figures_with_how_they_are_computed(make_kiosk, qtb
     screen.start_field.setText("01/11/2026")
     screen.end_field.setText("30/11/2026")
     click(qtbot, screen, "statsShow")
-    assert screen.summary.total.sessions == 7
-    texts = [screen.figures.itemAtPosition(r, c).widget().text() for r in range(3) for c in range(3)]
-    assert "66.7 %" in texts[1] and T.FIGURES["self_filing_rate"][1] == texts[2]
-    assert "50.0 %" in texts[4]
+    assert screen.message.text() == T.CALCULATING and screen.message.isVisible()  # computed on a thread
+    qtbot.waitUntil(lambda: not screen.calculating and screen.summary is not None and screen.summary.range == NOV)
+    assert screen.summary.total.sessions == 7 and not screen.message.isVisible()
+    texts = {screen.figures.itemAtPosition(r, 0).widget().text(): screen.figures.itemAtPosition(r, 1).widget().text()
+             for r in range(screen.figures.rowCount())}
+    assert texts["Tỷ lệ tự nộp"] == "<b>66,7 %</b>" and texts["Tỷ lệ hoàn thành"] == "<b>50,0 %</b>"
+    assert texts["Người dân hài lòng"] == "<b>66,7 % (2 trên 3 lượt)</b>"  # plainly, not "3.67 / 5 · 3"
+    assert texts["Cổng xác nhận đã nộp"] == "<b>1</b>"  # only s6 showed the success page
+    how = {screen.how.item(r, 0).text(): screen.how.item(r, 1).text() for r in range(screen.how.rowCount())}
+    assert how["Tỷ lệ tự nộp"] == T.FIGURES["self_filing_rate"][1]
     series = [s for s in screen.chart.series() if isinstance(s, QStackedBarSeries)][0]
     alone, helped = series.barSets()
     assert alone.count() == 30 and sum(alone.at(i) for i in range(30)) == 2 and helped.at(1) == 1
     assert screen.procedures.rowCount() == 3 and screen.guides.rowCount() == 1
+    assert screen.guides.item(0, 0).text() == "Nộp hồ sơ trực tuyến"  # the guide's title, not "nop-ho-so"
+    header = screen.procedures.horizontalHeader()
+    for col in range(1, screen.procedures.columnCount()):  # headings wrap and fit, never cut
+        text = screen.procedures.horizontalHeaderItem(col).text()
+        widest = max(header.fontMetrics().horizontalAdvance(line) for line in text.split("\n"))
+        assert header.sectionSize(col) >= widest, text
     click(qtbot, screen, "statsBack")
     assert kiosk.nav.current == "staff_menu"
 
@@ -84,7 +96,39 @@ def test_exports_from_the_screen(make_kiosk, qtbot, tmp_path):
 
 def test_axis_and_labels():
     assert axis_top(0) == (1, 2) and axis_top(7) == (8, 5) and axis_top(51) == (60, 4)
-    assert category_label("day", "2026-11-05", 4, 10) == "5"
-    assert category_label("month", "2026-11", 0, 12) == "11/26"
+    assert category_label("day", "2026-12-01", 0, 1) == "01/12"  # "today": a date, not "1"
+    assert category_label("day", "2026-11-05", 4, 10) == "05/11"
+    assert category_label("month", "2026-11", 0, 12) == "11/2026"
     many = [category_label("day", f"2026-11-{d:02d}", d - 1, 30) for d in range(1, 31)]
-    assert len(set(many)) == 30 and many[0] == "1" and many[5] == "6" and many[1].strip("\u200b") == ""
+    assert [m for m in many if m] == ["01/11", "06/11", "11/11", "16/11", "21/11", "26/11"]
+
+
+def test_vietnamese_number_format():
+    from kiosk_app.stats import definitions as D
+
+    assert D.display("self_filing_rate", 2 / 3) == "66,7 %" and D.display("completion_rate", None) == "—"
+    assert D.display("sessions", 1234567) == "1.234.567" and D.display("avg_duration", 330) == "5,5 phút"
+    assert D.display("satisfaction", (3.75, 4)) == "3,8 điểm trên 5 (4 lượt)"
+    assert D.display("scans", (12, 3)) == "12 trang, 3 tệp PDF"
+    assert D.cell("self_filing_rate", 2 / 3) == 66.7 and D.cell("sessions", 7) == 7
+
+
+def test_text_is_at_least_18_px_and_tabs_15_mm(make_kiosk, qtbot):
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    _kiosk, screen = open_stats(make_kiosk, qtbot)
+    screen.show_range(NOV)
+    qtbot.waitUntil(lambda: not screen.calculating)
+    small = []
+    for widget in screen.findChildren(QLabel) + screen.findChildren(QPushButton):
+        if widget.isVisibleTo(screen) and widget.text():
+            px = widget.font().pixelSize()
+            if 0 < px < 18:
+                small.append((widget.text()[:30], px))
+    assert small == []
+    for table in (screen.procedures, screen.officers, screen.how):
+        assert table.horizontalHeader().font().pixelSize() >= 18 and table.font().pixelSize() >= 18
+    mm15 = 15 / 25.4 * QGuiApplication.primaryScreen().logicalDotsPerInch()
+    bar = screen.tabs.tabBar()
+    assert all(bar.tabRect(i).height() >= mm15 for i in range(bar.count()))

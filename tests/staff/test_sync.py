@@ -38,10 +38,9 @@ class Upstream:
                 if how == "garbage":
                     return self._answer(200, b"<html>ok</html>")
                 ids = [s["id"] for s in body["sessions"]]
+                upstream.keep(body["sessions"])
                 if how == "lost":  # stored, but the answer never arrives intact
-                    upstream.received.update({s["id"]: s for s in body["sessions"]})
                     return self._answer(200, b'{"accep')
-                upstream.received.update({s["id"]: s for s in body["sessions"]})
                 self._answer(200, json.dumps({"accepted": ids}).encode())
 
             def _answer(self, code, data):
@@ -53,6 +52,13 @@ class Upstream:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/phien"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def keep(self, sessions):
+        """One record per session id: the highest version wins (sending twice changes nothing)."""
+        for s in sessions:
+            old = self.received.get(s["id"])
+            if old is None or s["version"] >= old["version"]:
+                self.received[s["id"]] = s
 
     def close(self):
         self.release.set()
@@ -158,3 +164,30 @@ def test_cli_sync(dataset, upstream, kiosk_paths, tmp_path, capsys):
     own.write_text('[sync]\nenabled = false\n', encoding="utf-8")
     assert admin_main(["sync", "--data-dir", str(kiosk_paths.data_dir), "--config", str(own)]) == 1
     assert "sending is off" in capsys.readouterr().err
+
+
+def test_a_record_changed_after_it_was_sent_is_sent_again(dataset, upstream):
+    """A rating given after a sync reaches the server, with a higher version, and only once."""
+    sync_now(dataset, cfg(upstream.url), "kiosk-01")
+    assert upstream.received["s4"]["satisfaction"] == 2 and upstream.received["s4"]["version"] == 1
+    assert upstream.received["s6"]["satisfaction"] is None
+    dataset.update_session("s6", satisfaction=5, trips=0)  # the rating screen, after the sync
+    dataset.update_session("s2", satisfaction=5)  # the same value: nothing changed, nothing to send
+    assert dataset.database.execute("SELECT sync_version FROM sessions WHERE id = 's2'").fetchone()[0] == 1
+    upstream.requests.clear()
+    result = sync_now(dataset, cfg(upstream.url), "kiosk-01")
+    assert (result.sent, result.left) == (1, 0)
+    assert [s["id"] for r in upstream.requests for s in r["body"]["sessions"]] == ["s6"]
+    assert upstream.received["s6"]["satisfaction"] == 5 and upstream.received["s6"]["version"] == 2
+    upstream.requests.clear()
+    assert sync_now(dataset, cfg(upstream.url), "kiosk-01").sent == 0 and upstream.requests == []
+
+
+def test_a_change_while_a_batch_is_on_its_way_is_sent_next_time(dataset, upstream):
+    from kiosk_app.storage.sync_log import count_pending, mark_sent, pending_sessions
+
+    conn = dataset.database.conn
+    batch = pending_sessions(conn, 100)
+    dataset.update_session("s3", satisfaction=1)  # changed after it was read for sending
+    mark_sent(conn, [(s["id"], s["version"]) for s in batch], "b1", "now")
+    assert [s["id"] for s in pending_sessions(conn, 100)] == ["s3"] and count_pending(conn) == 1

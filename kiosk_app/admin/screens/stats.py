@@ -3,15 +3,17 @@ tables per procedure / officer / guide, and exports to a USB stick or a chosen f
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QStackedBarSeries, QValueAxis
+from PySide6.QtCharts import QBarSet, QCategoryAxis, QChart, QChartView, QStackedBarSeries, QValueAxis
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QScroller,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from kiosk_app.stats.export import ExportError
+from kiosk_app.stats import definitions as D
+from kiosk_app.stats.export import OFFICER_HEAD, PROCEDURE_HEAD, ExportError
 from kiosk_app.stats.figures import (PRESETS, DateRange, RangeError, Summary, chart_groups, local_today,
                                      parse_range, preset_range)
 from kiosk_app.stats.service import StatsService, usb_folders
@@ -20,30 +22,13 @@ from kiosk_app.strings import staff as T
 
 PRESET_NAMES = {"today": T.STATS_TODAY, "this_month": T.STATS_THIS_MONTH, "last_month": T.STATS_LAST_MONTH,
                 "this_year": T.STATS_THIS_YEAR}
-
-
-def _pct(value) -> str:
-    return f"{value * 100:.1f} %" if value is not None else T.RATE_NONE
+TEXT_PX = 18  # the smallest text on this screen
+HEADER_LINE_CHARS = 14  # column headings wrap onto lines this long instead of being cut
 
 
 def figure_lines(s: Summary) -> list[tuple[str, str, str]]:
-    """(name, value, how it is computed) for the overview, in reading order."""
-    t, sat, F = s.total, s.satisfaction, T.FIGURES
-    avg = T.MINUTES.format(minutes=t.avg_duration_s / 60) if t.avg_duration_s is not None else T.RATE_NONE
-    sat_value = f"{sat.average:.2f} / 5 · {sat.answered}" if sat.answered else T.RATE_NONE
-    return [
-        (F["self_filing_rate"][0], _pct(t.self_filing_rate), F["self_filing_rate"][1]),
-        (F["completion_rate"][0], _pct(t.completion_rate), F["completion_rate"][1]),
-        (F["sessions"][0], str(t.sessions), F["sessions"][1]),
-        (F["filed"][0], f"{t.filed} ({t.filed_alone} + {t.filed_helped})", F["filed"][1]),
-        (F["not_filed"][0], str(t.not_filed), F["not_filed"][1]),
-        (F["practice"][0], str(t.practice), F["practice"][1]),
-        (F["no_outcome"][0], str(t.no_outcome), F["no_outcome"][1]),
-        (F["portal_submitted"][0], str(t.portal_submitted), F["portal_submitted"][1]),
-        (F["avg_duration"][0], avg, F["avg_duration"][1]),
-        (F["satisfaction"][0], sat_value, F["satisfaction"][1]),
-        (F["scans"][0], f"{s.scans.pages} / {s.scans.documents}", F["scans"][1]),
-    ]
+    """(name, value, how it is computed) for the overview, in reading order, from the figure table."""
+    return [(D.FIGURES[k].label, D.display(k, D.FIGURES[k].of(s)), D.FIGURES[k].how) for k in D.OVERVIEW]
 
 
 def axis_top(highest: int) -> tuple[int, int]:
@@ -58,16 +43,22 @@ def axis_top(highest: int) -> tuple[int, int]:
 
 
 def category_label(kind: str, key: str, index: int, count: int) -> str:
-    """Axis label of one bar; with many bars only every fifth is named (labels must stay unique)."""
+    """Axis label of one bar ("05/11", "11/2026"), or "" for none: with many bars only every fifth
+    is named, so that each label has room to be read whole."""
     if count > 16 and index % 5:
-        return "\u200b" * (index + 1)
-    return str(int(key[8:10])) if kind == "day" else f"{key[5:7]}/{key[2:4]}"
+        return ""
+    return D.chart_label(kind, key)
+
+
+def wrapped(heading: str) -> str:
+    return textwrap.fill(heading, HEADER_LINE_CHARS, break_long_words=False)
 
 
 class StatsScreen(Screen):
     name = "staff_stats"
     back = Signal()
     exported = Signal(object, object)  # paths written, ExportError or None (from the export thread)
+    computed = Signal(object, object, object)  # range, Summary or None, ExportError or None (figures thread)
 
     def __init__(self, stats: StatsService, usb_roots: list[str]):
         super().__init__()
@@ -75,9 +66,17 @@ class StatsScreen(Screen):
         self._usb_roots = usb_roots
         self._range: DateRange | None = None
         self.summary: Summary | None = None
-        # A desk screen for administrators: denser than the residents' screens, targets still >= 15 mm.
-        self.setStyleSheet("QWidget { font-size: 18px; } QPushButton { min-height: 58px; padding: 4px 12px; }"
-                           "QLineEdit { font-size: 20px; min-height: 54px; }")
+        self._wanted: DateRange | None = None  # the range whose figures are being computed
+        # A desk screen for administrators: denser than the residents' screens, but text >= 18 px and
+        # touch targets (buttons, tabs) >= 15 mm on this screen.
+        screen = QGuiApplication.primaryScreen()
+        target = max(58, round(15 / 25.4 * (screen.logicalDotsPerInch() if screen else 96)))
+        self.setStyleSheet(
+            f"QWidget {{ font-size: {TEXT_PX}px; }} QPushButton {{ min-height: {target}px; padding: 4px 12px; }}"
+            f"QLineEdit {{ font-size: 20px; min-height: {target - 4}px; }}"
+            f"QTabBar::tab {{ min-height: {target}px; padding: 0 22px; font-size: 20px; }}"
+            f"QHeaderView::section {{ font-size: {TEXT_PX}px; font-weight: bold; padding: 4px; }}"
+            "QScrollBar:vertical { width: 36px; } QScrollBar:horizontal { height: 36px; }")
         box = QVBoxLayout(self)
         box.setContentsMargins(24, 12, 24, 12)
         box.setSpacing(8)
@@ -106,7 +105,7 @@ class StatsScreen(Screen):
         overview = QWidget()
         obox = QHBoxLayout(overview)
         self.figures = QGridLayout()
-        self.figures.setVerticalSpacing(2)
+        self.figures.setVerticalSpacing(4)
         fig_widget = QWidget()
         fig_widget.setLayout(self.figures)
         obox.addWidget(fig_widget, 5)
@@ -116,14 +115,22 @@ class StatsScreen(Screen):
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         obox.addWidget(self.chart_view, 6)
         self.tabs.addTab(overview, T.STATS_TAB_OVERVIEW)
-        self.procedures = self._table(T.EXPORT_PROCEDURE_COLUMNS[1:])
+        self.procedures = self._table(PROCEDURE_HEAD[1:])
         self.tabs.addTab(self.procedures, T.SHEET_PROCEDURES)
-        self.officers = self._table(T.EXPORT_OFFICER_COLUMNS[:7])
+        self.officers = self._table(OFFICER_HEAD)
         self.tabs.addTab(self.officers, T.SHEET_OFFICERS)
-        self.reasons = self._table([T.NOT_FILED_TITLE, T.FIGURES["sessions"][0]])
+        self.reasons = self._table([T.NOT_FILED_TITLE, D.FIGURES["sessions"].label])
         self.tabs.addTab(self.reasons, T.SHEET_REASONS)
         self.guides = self._table(T.STATS_GUIDE_COLUMNS)
         self.tabs.addTab(self.guides, T.FIGURES["guides"][0])
+        self.how = self._table([T.STATS_HOW_NAME, T.STATS_HOW])
+        self.how.setWordWrap(True)
+        self.how.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.how.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.how.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.how.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # wrapped lines
+        self._set_rows(self.how, [[D.FIGURES[k].label, D.FIGURES[k].how] for k in D.OVERVIEW])
+        self.tabs.addTab(self.how, T.STATS_HOW)
         box.addWidget(self.tabs, 1)
 
         bottom = QHBoxLayout()
@@ -139,17 +146,21 @@ class StatsScreen(Screen):
             self.export_buttons.append(b)
             bottom.addWidget(b)
         self.exported.connect(self._export_done)
+        self.computed.connect(self._computed)
         bottom.addWidget(button(T.BACK, "", self.back.emit, name="statsBack"))
         box.addLayout(bottom)
 
     @staticmethod
     def _table(head: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(head))
-        table.setHorizontalHeaderLabels(head)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.setHorizontalHeaderLabels([wrapped(h) for h in head])  # wrapped, never cut
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        QScroller.grabGesture(table.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)  # drag to scroll
         return table
 
     # ------------------------------------------------------------ showing
@@ -175,14 +186,24 @@ class StatsScreen(Screen):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    @property
+    def calculating(self) -> bool:
+        return self._wanted is not None
+
     def show_range(self, rng: DateRange) -> None:
-        self._range = rng
+        """Ask for a range's figures: they are computed on a thread ("Đang tính…" meanwhile)."""
+        self._range = self._wanted = rng
         self.start_field.setText(f"{rng.start:%d/%m/%Y}")
         self.end_field.setText(f"{rng.end:%d/%m/%Y}")
-        try:
-            s = self._stats.summary(rng)
-        except ExportError as exc:
-            self._say(T.EXPORT_ERRORS.get(exc.code, str(exc)))
+        self._say(T.CALCULATING)
+        self._stats.summary_in_background(rng, lambda s, error: self.computed.emit(rng, s, error))
+
+    def _computed(self, rng: DateRange, s: Summary | None, error: ExportError | None) -> None:
+        if rng != self._wanted:
+            return  # an older request, overtaken by a newer one
+        self._wanted = None
+        if error is not None:
+            self._say(T.EXPORT_ERRORS.get(error.code, str(error)))
             return
         self.summary = s
         self._say(T.STATS_EMPTY if s.empty else "")
@@ -195,20 +216,16 @@ class StatsScreen(Screen):
             item = self.figures.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        for i, (name, value, how) in enumerate(figure_lines(s)):
-            n = QLabel(f"<b>{name}</b>")
+        # Name and value; how each is computed is in the "Cách tính" tab (18 px text, not 13).
+        for i, (name, value, _how) in enumerate(figure_lines(s)):
+            n = QLabel(name)
             v = QLabel(f"<b>{value}</b>")
             v.setObjectName(f"figure_{i}")
-            h = QLabel(how)
-            h.setWordWrap(True)
-            h.setProperty("role", "muted")
-            h.setStyleSheet("font-size: 13px;")
-            n.setStyleSheet("font-size: 16px;")
-            v.setStyleSheet("font-size: 16px;")
+            n.setStyleSheet(f"font-size: {TEXT_PX}px;")
+            v.setStyleSheet(f"font-size: {TEXT_PX + 2}px;")
             self.figures.addWidget(n, i, 0)
             self.figures.addWidget(v, i, 1)
-            self.figures.addWidget(h, i, 2)
-        self.figures.setColumnStretch(2, 1)
+        self.figures.setColumnStretch(1, 1)
 
     def _fill_chart(self, s: Summary) -> None:
         chart = self.chart
@@ -220,17 +237,25 @@ class StatsScreen(Screen):
         alone, helped = QBarSet(T.REPORT_LEGEND_ALONE), QBarSet(T.REPORT_LEGEND_HELPED)
         alone.setColor(QColor("#0B4F9C"))
         helped.setColor(QColor("#E59E2C"))
+        # Bar i stands at x = i; the labels sit under their bar, as wide as they need (a bar
+        # category axis would cut each one to the width of its bar: "…").
+        x = QCategoryAxis()
+        x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        x.setRange(-0.5, max(1, len(groups)) - 0.5)
+        x.setStartValue(-0.5)
+        x.setGridLineVisible(False)
         cats = []
         for i, (key, c) in enumerate(groups):
-            cats.append(category_label(kind, key, i, len(groups)))
+            text = category_label(kind, key, i, len(groups))
+            if text:
+                x.append(text, i)
+                cats.append(text)
             alone.append(c.filed_alone)
             helped.append(c.filed_helped)
         series = QStackedBarSeries()
         series.append(alone)
         series.append(helped)
         chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append(cats or [""])
         y = QValueAxis()
         y.setLabelFormat("%d")
         top, ticks = axis_top(max([c.filed for _k, c in groups] + [1]))
@@ -242,23 +267,24 @@ class StatsScreen(Screen):
         series.attachAxis(y)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         small = QFont(x.labelsFont())  # after attaching: the chart theme sets fonts on attach
-        small.setPixelSize(10 if len(cats) > 20 else 14)
+        small.setPixelSize(TEXT_PX)
         x.setLabelsFont(small)
         y.setLabelsFont(small)
         big = QFont(small)
-        big.setPixelSize(16)
+        big.setPixelSize(TEXT_PX)
         chart.legend().setFont(big)
         chart.setTitleFont(big)
 
     def _fill_tables(self, s: Summary) -> None:
-        from kiosk_app.stats.export import procedure_rows, reason_rows
+        from kiosk_app.stats.export import reason_rows
 
         labels = self._stats.labels()
-        self._set_rows(self.procedures, [r[1:] for r in procedure_rows(s.by_procedure, labels)])
-        self._set_rows(self.officers, [[labels.officer(k), c.sessions, c.practice, c.filed, c.filed_alone,
-                                        c.filed_helped, c.not_filed] for k, c in s.by_officer])
+        self._set_rows(self.procedures, [[labels.procedure(code)] + D.row(D.PROCEDURE_COLUMNS, c, shown=True)
+                                         for code, c in s.by_procedure])
+        self._set_rows(self.officers, [[labels.officer(k)] + D.row(D.PERIOD_COLUMNS, c, shown=True)
+                                       for k, c in s.by_officer])
         self._set_rows(self.reasons, reason_rows(s))
-        self._set_rows(self.guides, [[g.guide, g.opened, g.finished,
+        self._set_rows(self.guides, [[labels.guide(g.guide), g.opened, g.finished,
                                       "" if g.most_left_step is None else g.most_left_step + 1] for g in s.guides])
 
     @staticmethod
@@ -266,7 +292,8 @@ class StatsScreen(Screen):
         table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
-                table.setItem(r, c, QTableWidgetItem(str(value)))
+                text = D.vn_number(value) if isinstance(value, int) else str(value)
+                table.setItem(r, c, QTableWidgetItem(text))
 
     # ------------------------------------------------------------ exporting
 
