@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_province.py [--sessions 3000000] [--kiosks 300] [--senders 4]
                                              [--batch 200] [--dsn DSN]
 
-Starts its own PostgreSQL (as the tests do, with PostgreSQL's default durability: fsync and
-synchronous commit on), or uses --dsn (a database it may empty). Then:
+Starts its own PostgreSQL (as the tests do, but with PostgreSQL's default durability: fsync and
+synchronous commit on; --pg-settings sizes its memory and WAL), or uses --dsn (a database it may
+empty). Then:
   1. ingest: `kiosk-province serve` (a subprocess) receives the year 2025's sessions of --kiosks
      simulated kiosks, in batches of --batch, from --senders concurrent processes, each posting with
      the kiosk's own `post_batch`; rows per second from the first request to the last answer;
@@ -145,6 +146,8 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--workers", type=int, default=1, help="kiosk-province serve --workers")
+    ap.add_argument("--pg-settings", default="-c shared_buffers=1GB -c max_wal_size=4GB",
+                    help="options of the PostgreSQL it starts (default: %(default)s)")
     ap.add_argument("--dsn", help="an existing database to use (it is emptied); default: a PostgreSQL of its own")
     args = ap.parse_args()
     assert set(SYNC_FIELDS) | {"version"} == set(SESSION_COLUMNS)
@@ -163,7 +166,8 @@ def main() -> int:
             return 1
         work = Path(tempfile.mkdtemp(prefix="bench-province-"))
         os.chmod(work, 0o755)
-        server = PostgresServer(bindir, work, durable=True)
+        # PostgreSQL's defaults, but memory and WAL sized as a province's server would be (README).
+        server = PostgresServer(bindir, work, durable=True, settings=args.pg_settings)
         server.start()
         dsn = server.dsn()
     serve = None

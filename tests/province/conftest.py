@@ -43,8 +43,8 @@ def _as_user() -> list[str]:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path, root: Path, durable: bool = False):
-        self.bindir, self.root, self.durable = bindir, root, durable
+    def __init__(self, bindir: Path, root: Path, durable: bool = False, settings: str = ""):
+        self.bindir, self.root, self.durable, self.settings = bindir, root, durable, settings
         self.data = root / "data"
         self.socket_dir = root / "socket"
         self.port = free_port()
@@ -61,7 +61,7 @@ class PostgresServer:
         self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.socket_dir} "
-                   "-c max_connections=60")
+                   f"-c max_connections=60 {self.settings}")
         if not self.durable:  # tests trade durability for speed; a benchmark keeps PostgreSQL's defaults
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"),
