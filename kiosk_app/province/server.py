@@ -9,7 +9,6 @@ sent or a newer one) once the transaction has committed. Refusals are JSON with 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 import time
@@ -25,14 +24,11 @@ from starlette.routing import Route
 
 from kiosk_app.logs import log_event
 from kiosk_app.province import ingest, schema
+from kiosk_app.province.tokens import token_hash
 
 log = logging.getLogger("kiosk.province")
 
 PATH = "/sessions"
-
-
-def token_hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode("utf-8")).digest()
 
 
 class Store:

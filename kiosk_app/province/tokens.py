@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
 
-from kiosk_app.province.server import token_hash
+
+
+def token_hash(token: str) -> bytes:
+    """What the database keeps of a token: its SHA-256 (a token has 256 random bits, so no salt)."""
+    return hashlib.sha256(token.encode("utf-8")).digest()
 
 
 @dataclass(frozen=True)
