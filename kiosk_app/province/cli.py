@@ -181,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not args.dsn:
         return fail("give --dsn or set KIOSK_PROVINCE_DSN")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from kiosk_app.province.server import LOG_FORMAT
+
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
         return COMMANDS[args.command](args)
     except (psycopg.Error, SchemaError, RangeError, ValueError) as exc:

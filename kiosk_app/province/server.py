@@ -147,8 +147,12 @@ def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYT
                      lifespan=lifespan, exception_handlers={HTTPException: http_error})
 
 
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+
+
 def app_from_env() -> Starlette:
-    """The app of one of several uvicorn worker processes (`serve --workers N`)."""
+    """The app of one of several uvicorn worker processes (`serve --workers N`), logging as `serve` does."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     return create_app(os.environ["KIOSK_PROVINCE_DSN"], int(os.environ.get("KIOSK_PROVINCE_POOL_SIZE", "8")))
 
 
