@@ -18,6 +18,8 @@ from kiosk_app.storage.sync_log import SYNC_FIELDS
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a batch of 5000 records (the kiosk's largest) is about 2.5 MB
 MAX_RECORDS = 5000
 MAX_TEXT = 200
+# Start times a month's partition can be made for (a kiosk whose clock was reset says 1970).
+FIRST_YEAR, LAST_YEAR = 1970, 2200
 
 BODY_FIELDS = {"kiosk_id", "batch_id", "sent_at", "sessions"}
 RECORD_FIELDS = set(SYNC_FIELDS) | {"version"}
@@ -109,6 +111,8 @@ def _record(raw, index: int, kiosk_id: str) -> tuple[str, datetime, int]:
     moment = datetime.fromisoformat(started)
     if moment.tzinfo is None:  # the kiosk stores UTC (and the server's connections read it so)
         moment = moment.replace(tzinfo=timezone.utc)
+    if not FIRST_YEAR <= moment.astimezone(timezone.utc).year <= LAST_YEAR:
+        raise _bad(f"{where}: started_at {started!r} is not a year from {FIRST_YEAR} to {LAST_YEAR}")
     return sid, moment, raw.get("version") or 0
 
 

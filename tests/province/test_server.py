@@ -162,6 +162,7 @@ def test_months_get_their_partition_when_their_first_session_arrives(province_se
     ("unknown record field", 422, "unknown_field"),
     ("bad time", 422, "invalid_record"),
     ("time only Python reads", 422, "invalid_record"),
+    ("time at the calendar's end", 422, "invalid_record"),
     ("nul character", 422, "invalid_record"),
     ("bad number", 422, "invalid_record"),
     ("no id", 422, "invalid_record"),
@@ -191,6 +192,8 @@ def test_refusals_are_clear_json_and_change_nothing(province_server, case, statu
         good[1]["started_at"] = "yesterday"
     elif case == "time only Python reads":
         good[1]["started_at"] = "2026-W45-1T08:00:00"  # an ISO week date
+    elif case == "time at the calendar's end":
+        good[1]["started_at"] = "9999-12-31T23:00:00+00:00"  # no month after it for a partition
     elif case == "nul character":
         good[1]["procedure_code"] = "A\u0000B"
     elif case == "bad number":
