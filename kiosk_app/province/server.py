@@ -68,6 +68,15 @@ class Store:
 
     async def store(self, batch: ingest.Batch) -> list[str]:
         await self.ensure_partitions(batch)
+        try:
+            return await self._upsert(batch)
+        except psycopg.errors.CheckViolation:  # no partition: a month dropped (retention) after it was seen
+            async with self.pool.connection() as conn:
+                self.months = {r[0] for r in await (await conn.execute(schema.PARTITIONS_SQL)).fetchall()}
+            await self.ensure_partitions(batch)
+            return await self._upsert(batch)
+
+    async def _upsert(self, batch: ingest.Batch) -> list[str]:
         async with self.pool.connection() as conn:
             try:
                 async with conn.transaction():

@@ -155,6 +155,15 @@ def test_months_get_their_partition_when_their_first_session_arrives(province_se
     assert placed == [("sessions_2026_12", "s1"), ("sessions_2027_01", "s2"), ("sessions_2027_01", "s3")]
 
 
+def test_a_month_dropped_while_serving_is_made_again(province_server):
+    token = issue_token(province_server.dsn, "k-a", "Xã A")
+    assert post(province_server, token, [record("s1")]).json() == {"accepted": ["s1"]}
+    with psycopg.connect(province_server.dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE sessions_2026_11")  # retention, as the README describes it
+    assert post(province_server, token, [record("s2")]).json() == {"accepted": ["s2"]}
+    assert [r[1] for r in rows_of(province_server.dsn)] == ["s2"]
+
+
 @pytest.mark.parametrize("case, status, error", [
     ("not json", 400, "bad_json"),
     ("json list", 400, "bad_json"),
