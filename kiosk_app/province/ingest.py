@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from kiosk_app.province.schema import SESSION_COLUMNS
+from kiosk_app.province.schema import SESSION_COLUMNS, month_start
 from kiosk_app.storage.sync_log import SYNC_FIELDS
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a batch of 5000 records (the kiosk's largest) is about 2.5 MB
@@ -176,6 +176,4 @@ STORED_SQL = """
 
 
 def months_of(batch: Batch) -> set[datetime]:
-    from kiosk_app.province.schema import month_start
-
     return {month_start(k[1]) for k in batch.keys}
