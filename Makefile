@@ -14,7 +14,7 @@ system:
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bundle]'
+	$(PY) -m pip install --quiet -e '.[test,bundle,province]'
 	touch $@
 
 venv: system $(VENV)/.installed

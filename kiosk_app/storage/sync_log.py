@@ -9,6 +9,12 @@ import sqlite3
 SYNC_COLUMNS = ("id", "kiosk_id", "started_at", "ended_at", "duration_s", "start_kind", "end_reason", "mode",
                 "procedure_code", "helped", "submitted", "outcome", "not_filed_reason", "satisfaction", "trips",
                 "satisfaction_reason")
+# Facts the kiosk's figures take from its event log, sent as fields of the record so that a
+# province counts them the same way (kiosk_app.province.figures).
+SYNC_DERIVED = {
+    "portal_confirmed": "EXISTS (SELECT 1 FROM events e WHERE e.session_id = s.id AND e.event = 'portal.submitted')",
+}
+SYNC_FIELDS = SYNC_COLUMNS + tuple(SYNC_DERIVED)
 
 # Ended sessions the server has not acknowledged in their current version (demo sessions never leave).
 _PENDING = """FROM sessions s LEFT JOIN sync_sent t ON t.session_id = s.id
@@ -18,9 +24,9 @@ _PENDING = """FROM sessions s LEFT JOIN sync_sent t ON t.session_id = s.id
 
 def pending_sessions(conn: sqlite3.Connection, limit: int) -> list[dict]:
     """Records to send, oldest first; each carries its `version` (the server keeps the highest)."""
-    cols = ", ".join(f"s.{c}" for c in SYNC_COLUMNS)
+    cols = ", ".join([f"s.{c}" for c in SYNC_COLUMNS] + list(SYNC_DERIVED.values()))
     rows = conn.execute(f"SELECT {cols}, s.sync_version {_PENDING} ORDER BY s.started_at LIMIT ?", [limit]).fetchall()
-    return [dict(zip(SYNC_COLUMNS + ("version",), r)) for r in rows]
+    return [dict(zip(SYNC_FIELDS + ("version",), r)) for r in rows]
 
 
 def count_pending(conn: sqlite3.Connection) -> int:

@@ -1,0 +1,1 @@
+"""The province's server: receives the kiosks' anonymous session records into PostgreSQL."""

@@ -1,0 +1,5 @@
+import sys
+
+from kiosk_app.province.cli import main
+
+sys.exit(main())

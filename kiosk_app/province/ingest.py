@@ -1,0 +1,179 @@
+"""A kiosk's batch of session records: checked as a pure function, then upserted in one statement.
+
+The body is what `kiosk_app.stats.sync.post_batch` sends: `{"kiosk_id", "batch_id", "sent_at",
+"sessions": [record, ...]}`, each record with the fields of `kiosk_app.storage.sync_log.SYNC_FIELDS`
+and, optionally, `version` (a whole number that grows each time the kiosk changes the record; a
+record without one is version 0). Anything else is refused with the reason, before any write.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from kiosk_app.province.schema import SESSION_COLUMNS, month_start
+from kiosk_app.storage.sync_log import SYNC_FIELDS
+
+MAX_BODY_BYTES = 4 * 1024 * 1024  # a batch of 5000 records (the kiosk's largest) is about 2.5 MB
+MAX_RECORDS = 5000
+MAX_TEXT = 200
+# Start times a month's partition can be made for (a kiosk whose clock was reset says 1970).
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+BODY_FIELDS = {"kiosk_id", "batch_id", "sent_at", "sessions"}
+RECORD_FIELDS = set(SYNC_FIELDS) | {"version"}
+assert set(SESSION_COLUMNS) == RECORD_FIELDS
+
+TEXT_FIELDS = ("start_kind", "end_reason", "mode", "procedure_code", "outcome", "not_filed_reason",
+               "satisfaction_reason")
+SMALL_INT_FIELDS = ("helped", "submitted", "satisfaction", "trips")
+
+
+class Refused(Exception):
+    """A request the server will not take; `status` and `code` go into the JSON answer."""
+
+    def __init__(self, status: int, code: str, detail: str):
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+    def answer(self) -> dict:
+        return {"error": self.code, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Batch:
+    kiosk_id: str
+    body: str  # checked: PostgreSQL reads the records from it (UPSERT_SQL)
+    keys: list[tuple[str, datetime, int]]  # (id, started_at, version), one per session id
+
+    @property
+    def ids(self) -> list[str]:
+        return [k[0] for k in self.keys]
+
+
+def _bad(detail: str) -> Refused:
+    return Refused(422, "invalid_record", detail)
+
+
+_KIND = {**{f: "text" for f in TEXT_FIELDS}, **{f: "small" for f in SMALL_INT_FIELDS}, "id": "text",
+         "kiosk_id": "kiosk", "started_at": "time", "ended_at": "time", "duration_s": "seconds",
+         "portal_confirmed": "flag", "version": "version"}
+assert set(_KIND) == RECORD_FIELDS
+_RULES = {
+    "text": f"a text of at most {MAX_TEXT} characters",
+    "small": "a whole number from -32768 to 32767",
+    "time": "an ISO 8601 time such as 2026-11-30T08:15:00.000+00:00",
+    "seconds": "a number of seconds",
+    "flag": "0, 1, true or false",
+    "version": "a whole number from 0 to 2^62",
+}
+
+
+def _fits(kind: str, value) -> bool:
+    """Whether a (non-null) value fits its field; one table, no call per field for the common kinds."""
+    if kind == "text":
+        return type(value) is str and len(value) <= MAX_TEXT
+    if kind == "small":
+        return type(value) is int and -32768 <= value <= 32767
+    if kind == "time":
+        try:
+            datetime.fromisoformat(value)
+            return True
+        except (TypeError, ValueError):
+            return False
+    if kind == "seconds":
+        return type(value) in (int, float) and 0 <= value < 1e9
+    if kind == "flag":
+        return value is True or value is False or (type(value) is int and value in (0, 1))
+    return type(value) is int and 0 <= value <= 2**62  # version
+
+
+def _record(raw, index: int, kiosk_id: str) -> tuple[str, datetime, int]:
+    where = f"sessions[{index}]"
+    if type(raw) is not dict:
+        raise _bad(f"{where} must be an object")
+    for name, value in raw.items():
+        kind = _KIND.get(name)
+        if kind is None:
+            unknown = sorted(set(raw) - RECORD_FIELDS)
+            raise Refused(422, "unknown_field", f"{where}: unknown field(s) {', '.join(unknown)}")
+        if value is None:
+            continue
+        if kind == "kiosk":
+            if value != kiosk_id:
+                raise Refused(403, "other_kiosk", f"{where} belongs to kiosk {value!r}, not {kiosk_id!r}")
+        elif not _fits(kind, value):
+            raise _bad(f"{where}: {name} must be {_RULES[kind]}")
+    sid, started = raw.get("id"), raw.get("started_at")
+    if not sid or started is None:
+        raise _bad(f"{where}: id and started_at are required")
+    moment = datetime.fromisoformat(started)
+    if moment.tzinfo is None:  # the kiosk stores UTC (and the server's connections read it so)
+        moment = moment.replace(tzinfo=timezone.utc)
+    if not FIRST_YEAR <= moment.astimezone(timezone.utc).year <= LAST_YEAR:
+        raise _bad(f"{where}: started_at {started!r} is not a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return sid, moment, raw.get("version") or 0
+
+
+def parse_batch(body: bytes, token_kiosk: str) -> Batch:
+    """Check a request body for the kiosk `token_kiosk`; raises Refused with the first problem."""
+    try:
+        text = body.decode("utf-8")
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise Refused(400, "bad_json", "the body is not JSON in UTF-8") from None
+    if not isinstance(data, dict):
+        raise Refused(400, "bad_json", "the body must be a JSON object")
+    unknown = set(data) - BODY_FIELDS
+    if unknown:
+        raise Refused(422, "unknown_field", f"unknown field(s) {', '.join(sorted(unknown))}")
+    kiosk_id, sessions = data.get("kiosk_id"), data.get("sessions")
+    if not isinstance(kiosk_id, str) or not isinstance(sessions, list):
+        raise _bad("kiosk_id (text) and sessions (a list) are required")
+    if kiosk_id != token_kiosk:
+        raise Refused(403, "other_kiosk", f"this token writes for kiosk {token_kiosk!r}, not {kiosk_id!r}")
+    if len(sessions) > MAX_RECORDS:
+        raise Refused(413, "too_many", f"{len(sessions)} sessions in one batch; at most {MAX_RECORDS}")
+    newest: dict[str, tuple] = {}  # a session sent twice in one batch: its highest version counts
+    for i, raw in enumerate(sessions):
+        key = _record(raw, i, kiosk_id)
+        seen = newest.get(key[0])
+        if seen is None or key[2] > seen[2]:
+            newest[key[0]] = key
+    return Batch(kiosk_id, text, list(newest.values()))
+
+
+# ---------------------------------------------------------------- the database side
+
+_TYPES = {"started_at": "timestamptz", "ended_at": "timestamptz", "duration_s": "float8", "version": "int8",
+          "portal_confirmed": "bool", **{f: "int2" for f in SMALL_INT_FIELDS}}
+_COLS = ", ".join(SESSION_COLUMNS)
+_VALUES = ", ".join(
+    ("%(kiosk)s::text" if c == "kiosk_id" else
+     "coalesce((r->>'version')::int8, 0)" if c == "version" else
+     f"(r->>'{c}')::{_TYPES.get(c, 'text')}") + f" AS {c}" for c in SESSION_COLUMNS)
+_UPDATES = ", ".join(f"{c} = excluded.{c}" for c in SESSION_COLUMNS if c not in ("kiosk_id", "id", "started_at"))
+
+# PostgreSQL reads the records from the checked body itself (no second encoding in Python); a
+# session sent twice in one batch counts once, at its highest version. A newer version replaces
+# the stored record; an older or equal one leaves it as it is.
+UPSERT_SQL = f"""
+    INSERT INTO sessions ({_COLS})
+    SELECT DISTINCT ON (id) * FROM (
+        SELECT {_VALUES} FROM jsonb_array_elements(%(body)s::jsonb -> 'sessions') AS r) AS b
+    ORDER BY id, version DESC
+    ON CONFLICT (kiosk_id, id, started_at) DO UPDATE SET {_UPDATES}, received_at = now()
+    WHERE excluded.version > sessions.version
+    RETURNING id"""
+
+
+# The records the upsert left alone: stored already, at the same or a newer version?
+STORED_SQL = """
+    SELECT s.id FROM sessions s JOIN unnest(%s::text[], %s::timestamptz[], %s::int8[]) AS b(id, started_at, version)
+      ON s.id = b.id AND s.started_at = b.started_at
+    WHERE s.kiosk_id = %s AND s.version >= b.version"""
+
+
+def months_of(batch: Batch) -> set[datetime]:
+    return {month_start(k[1]) for k in batch.keys}

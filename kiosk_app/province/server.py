@@ -1,0 +1,179 @@
+"""The endpoint the kiosks' `[sync]` talks to: Starlette on uvicorn, psycopg 3 with a connection pool.
+
+POST /sessions with `Authorization: Bearer <token>`: the token names one kiosk and writes only its
+rows. The answer is `{"accepted": [ids]}`, every id of the batch that is stored (at the version
+sent or a newer one) once the transaction has committed. Refusals are JSON with `error` and
+`detail` and change nothing. TLS is the reverse proxy's job (README: the nginx site).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from contextlib import asynccontextmanager
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from kiosk_app.logs import log_event
+from kiosk_app.province import ingest, schema
+from kiosk_app.province.tokens import token_hash
+
+log = logging.getLogger("kiosk.province")
+
+PATH = "/sessions"
+
+
+class Store:
+    """The pool, and the months whose partition is known to exist (created on first use)."""
+
+    def __init__(self, dsn: str, pool_size: int):
+        # TimeZone UTC: a record's time without an offset is UTC, as the kiosk stores it.
+        self.pool = AsyncConnectionPool(dsn, min_size=1, max_size=pool_size, open=False,
+                                        kwargs={"autocommit": True, "options": "-c TimeZone=UTC"})
+        self.months: set[str] = set()
+        self._month_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        await self.pool.open(wait=True, timeout=30)
+        async with self.pool.connection() as conn:
+            rows = await (await conn.execute(schema.PARTITIONS_SQL)).fetchall()
+            self.months = {r[0] for r in rows}
+
+    async def kiosk_of(self, token: str) -> str | None:
+        async with self.pool.connection() as conn:
+            row = await (await conn.execute(
+                "SELECT kiosk_id FROM tokens WHERE token_sha256 = %s AND revoked_at IS NULL",
+                [token_hash(token)])).fetchone()
+        return row[0] if row else None
+
+    async def ensure_partitions(self, batch: ingest.Batch) -> None:
+        missing = [m for m in ingest.months_of(batch) if schema.partition_name(m) not in self.months]
+        if not missing:
+            return
+        async with self._month_lock:
+            async with self.pool.connection() as conn:
+                async with conn.transaction():  # one creator at a time, across servers too
+                    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('kiosk-province-partitions'))")
+                    for month in missing:
+                        await conn.execute(schema.partition_sql(month))
+            self.months.update(schema.partition_name(m) for m in missing)
+
+    async def store(self, batch: ingest.Batch) -> list[str]:
+        await self.ensure_partitions(batch)
+        try:
+            return await self._upsert(batch)
+        except psycopg.errors.CheckViolation:  # no partition: a month dropped (retention) after it was seen
+            async with self.pool.connection() as conn:
+                self.months = {r[0] for r in await (await conn.execute(schema.PARTITIONS_SQL)).fetchall()}
+            await self.ensure_partitions(batch)
+            return await self._upsert(batch)
+
+    async def _upsert(self, batch: ingest.Batch) -> list[str]:
+        async with self.pool.connection() as conn:
+            try:
+                async with conn.transaction():
+                    cur = await conn.execute(ingest.UPSERT_SQL, {"body": batch.body, "kiosk": batch.kiosk_id})
+                    written = {r[0] for r in await cur.fetchall()}
+                    left = [k for k in batch.keys if k[0] not in written]
+                    if left:
+                        rows = await (await conn.execute(ingest.STORED_SQL, [*map(list, zip(*left)),
+                                                                              batch.kiosk_id])).fetchall()
+                        written.update(r[0] for r in rows)
+            except psycopg.errors.DataError as exc:  # a value Python read but PostgreSQL cannot
+                raise ingest.Refused(422, "invalid_record", f"PostgreSQL refused a value: {exc.diag.message_primary}")
+        return [sid for sid in batch.ids if sid in written]
+
+
+def refused(exc: ingest.Refused) -> JSONResponse:
+    return JSONResponse(exc.answer(), status_code=exc.status)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise ingest.Refused(413, "too_large", f"the body is larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ingest.Refused(413, "too_large", f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def bearer(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ingest.Refused(401, "no_token", "send the kiosk's token as `Authorization: Bearer <token>`")
+    return token.strip()
+
+
+def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYTES) -> Starlette:
+    store = Store(dsn, pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await store.open()
+        log_event(log, "province.ready", partitions=len(store.months))
+        try:
+            yield
+        finally:
+            await store.pool.close()
+
+    async def receive(request: Request) -> JSONResponse:
+        began = time.perf_counter()
+        try:
+            kiosk_id = await store.kiosk_of(bearer(request))
+            if kiosk_id is None:
+                raise ingest.Refused(401, "bad_token", "this token is unknown or revoked; ask the province for one")
+            batch = ingest.parse_batch(await read_body(request, max_body), kiosk_id)
+            parsed = time.perf_counter()
+            accepted = await store.store(batch)
+        except ingest.Refused as exc:
+            log_event(log, "province.refused", level=logging.WARNING, status=exc.status, error=exc.code)
+            return refused(exc)
+        log_event(log, "province.stored", kiosk=kiosk_id, offered=len(batch.keys), accepted=len(accepted),
+                  check_ms=round((parsed - began) * 1000, 1), store_ms=round((time.perf_counter() - parsed) * 1000, 1))
+        return JSONResponse({"accepted": accepted})
+
+    async def health(request: Request) -> JSONResponse:
+        async with store.pool.connection() as conn:
+            await conn.execute("SELECT 1")
+        return JSONResponse({"ok": True})
+
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": "http", "detail": exc.detail}, status_code=exc.status_code)
+
+    return Starlette(routes=[Route(PATH, receive, methods=["POST"]), Route("/health", health, methods=["GET"])],
+                     lifespan=lifespan, exception_handlers={HTTPException: http_error})
+
+
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+
+
+def app_from_env() -> Starlette:
+    """The app of one of several uvicorn worker processes (`serve --workers N`), logging as `serve` does."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    return create_app(os.environ["KIOSK_PROVINCE_DSN"], int(os.environ.get("KIOSK_PROVINCE_POOL_SIZE", "8")))
+
+
+def serve(dsn: str, host: str, port: int, pool_size: int = 8, workers: int = 1) -> None:
+    import psycopg
+    import uvicorn
+
+    with psycopg.connect(dsn) as conn:  # before listening: a clear message, not a failed start-up
+        schema.check_schema(conn)
+    options = dict(host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    if workers == 1:
+        uvicorn.run(create_app(dsn, pool_size), **options)
+        return
+    os.environ.update(KIOSK_PROVINCE_DSN=dsn, KIOSK_PROVINCE_POOL_SIZE=str(pool_size))
+    uvicorn.run("kiosk_app.province.server:app_from_env", factory=True, workers=workers, **options)
