@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
+    QScroller,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -174,8 +175,26 @@ def picker_chooser(parent: QWidget):
     return choose
 
 
+class FittedPicture(QLabel):
+    """A picture scaled to fit its box whole, keeping its shape: nothing to drag."""
+
+    def __init__(self, pixmap: QPixmap):
+        super().__init__()
+        self.original = pixmap
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Its size comes from the dialog, never from the picture (which may be 4000 px tall).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if not self.original.isNull():
+            self.setPixmap(self.original.scaled(self.contentsRect().size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                Qt.TransformationMode.SmoothTransformation))
+
+
 class FileViewer(QDialog):
-    """A downloaded receipt or form, shown inside the kiosk (PDF pages or a picture)."""
+    """A downloaded receipt or form, shown inside the kiosk: a picture fitted whole to the screen,
+    PDF pages as wide as the screen with big buttons to turn them."""
 
     def __init__(self, path: Path, parent: QWidget | None = None):
         super().__init__(parent)
@@ -183,6 +202,8 @@ class FileViewer(QDialog):
         self.setWindowTitle(path.name)
         self.kind = path.suffix.lower().lstrip(".")
         layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.pdf_view = None
         if path.suffix.lower() == ".pdf":
             from PySide6.QtPdf import QPdfDocument
             from PySide6.QtPdfWidgets import QPdfView
@@ -190,25 +211,47 @@ class FileViewer(QDialog):
             self.document = QPdfDocument(self)
             self.document.load(str(path))
             self.pages = self.document.pageCount()
-            viewer = QPdfView(self)
-            viewer.setDocument(self.document)
-            viewer.setPageMode(QPdfView.PageMode.MultiPage)
-            viewer.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-            layout.addWidget(viewer, 1)
+            self.pdf_view = QPdfView(self)
+            self.pdf_view.setDocument(self.document)
+            self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+            self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            QScroller.grabGesture(self.pdf_view.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+            layout.addWidget(self.pdf_view, 1)
+            self.previous = _button(text.VIEWER_PREVIOUS, "portalFileViewerPrevious")
+            self.next = _button(text.VIEWER_NEXT, "portalFileViewerNext")
+            self.page_label = QLabel()
+            self.page_label.setObjectName("portalFileViewerPage")
+            self.previous.clicked.connect(lambda: self.show_page(self.page - 1))
+            self.next.clicked.connect(lambda: self.show_page(self.page + 1))
+            self.pdf_view.pageNavigator().currentPageChanged.connect(self._page_changed)
+            for w in (self.previous, self.page_label, self.next):
+                row.addWidget(w)
+            self._page_changed(0)
         else:
-            scroll = QScrollArea()
-            picture = QLabel()
             pixmap = QPixmap(str(path))
-            picture.setPixmap(pixmap)
+            self.picture = FittedPicture(pixmap)
             self.pages = 0 if pixmap.isNull() else 1
-            scroll.setWidget(picture)
-            layout.addWidget(scroll, 1)
+            layout.addWidget(self.picture, 1)
+        row.addStretch(1)
         close = _button(text.DOWNLOAD_CLOSE, "portalFileViewerClose")
         close.clicked.connect(self.accept)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        row.addWidget(close)
+        layout.addLayout(row)
         if parent is not None:
             self.resize(parent.size() * 0.9)
 
+    @property
+    def page(self) -> int:
+        return self.pdf_view.pageNavigator().currentPage() if self.pdf_view is not None else 0
+
+    def show_page(self, page: int) -> None:
+        if self.pdf_view is not None and 0 <= page < self.pages:
+            self.pdf_view.pageNavigator().jump(page, QPointF(), self.pdf_view.pageNavigator().currentZoom())
+
+    def _page_changed(self, page: int) -> None:
+        self.page_label.setText(text.VIEWER_PAGE.format(page=page + 1, pages=max(1, self.pages)))
+        self.previous.setEnabled(page > 0)
+        self.next.setEnabled(page + 1 < self.pages)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

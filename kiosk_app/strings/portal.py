@@ -36,6 +36,9 @@ DOWNLOAD_SAVED = "Đã lưu tệp «{name}» vào giấy tờ của phiên này.
 DOWNLOAD_REFUSED = "Máy không nhận tệp «{name}»: loại tệp này không được phép hoặc tệp quá lớn."
 DOWNLOAD_VIEW = "Xem tệp"
 DOWNLOAD_CLOSE = "Đóng"
+VIEWER_PREVIOUS = "◀ Trang trước"
+VIEWER_NEXT = "Trang sau ▶"
+VIEWER_PAGE = "Trang {page} / {pages}"
 
 DIALOG_OK = "Đồng ý"
 DIALOG_CANCEL = "Hủy"

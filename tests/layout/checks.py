@@ -69,6 +69,9 @@ def text_problems(widgets: list[dict]) -> list[str]:
         for part in w.get("tabs", []) + w.get("sections", []):
             if part["need"] > part["width"] + SLACK_PX:
                 found.append(f"title cut ({part['need']} in {part['width']}): {part['text']!r} of {_describe(w)}")
+            if part.get("need_h", 0) > part.get("height", 0) + SLACK_PX:
+                found.append(f"title cut ({part['need_h']} px high in {part['height']}): {part['text']!r} of "
+                             f"{_describe(w)}")
     return found
 
 

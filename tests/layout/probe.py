@@ -209,13 +209,19 @@ def tab_facts(bar: QTabBar) -> list[dict]:
 
 
 def header_facts(header: QHeaderView) -> list[dict]:
-    fm = QFontMetrics(header.font())
+    """Each column title's widest line and its lines' height (titles may be wrapped on purpose),
+    measured in bold: a style sheet may make the titles bold without changing the header's font."""
+    bold = QtGui.QFont(header.font())
+    bold.setBold(True)
+    fm = QFontMetrics(bold)
     model = header.model()
     out = []
     for i in range(header.count()):
         text = str(model.headerData(i, Qt.Orientation.Horizontal) or "")
-        out.append({"text": text, "width": header.sectionSize(i), "need": fm.horizontalAdvance(text) + 12,
-                    "font_px": font_px(header)})
+        lines = text.split("\n")
+        out.append({"text": text, "width": header.sectionSize(i), "height": header.height(),
+                    "need": max(fm.horizontalAdvance(line) for line in lines) + 12,
+                    "need_h": len(lines) * fm.lineSpacing() + 4, "font_px": font_px(header)})
     return out
 
 

@@ -54,3 +54,36 @@ def test_downloaded_pdf_and_picture_open_in_the_kiosk(qtbot, tmp_path):
     picture = FileViewer(tmp_path / "anh.png")
     qtbot.addWidget(picture)
     assert picture.windowTitle() == "anh.png"
+
+
+def test_a_big_picture_is_shown_whole_and_pdf_pages_turn_with_big_buttons(qtbot, tmp_path):
+    """A scanned A4 page (1240x1754 px) fits the viewer without dragging; PDF pages as wide as
+    the viewer, turned by "Trang sau" / "Trang trước"."""
+    Image.new("RGB", (1240, 1754), "white").save(tmp_path / "giay-khai-sinh.jpg")
+    parent = QWidget()
+    parent.resize(1366, 768)
+    qtbot.addWidget(parent)
+    picture = FileViewer(tmp_path / "giay-khai-sinh.jpg", parent)
+    picture.show()
+    qtbot.waitExposed(picture)
+    shown = picture.picture.pixmap().size()
+    box = picture.picture.contentsRect().size()
+    assert shown.width() <= box.width() and shown.height() <= box.height()
+    assert shown.height() == box.height() or shown.width() == box.width()  # as big as it can be
+    picture.close()
+
+    pages = [Image.new("RGB", (595, 842), colour) for colour in ("white", "gray", "black")]
+    pages[0].save(tmp_path / "to-khai.pdf", save_all=True, append_images=pages[1:])
+    viewer = FileViewer(tmp_path / "to-khai.pdf", parent)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    assert viewer.pages == 3 and viewer.page == 0
+    assert not viewer.previous.isEnabled() and viewer.page_label.text() == "Trang 1 / 3"
+    viewer.next.click()
+    qtbot.waitUntil(lambda: viewer.page == 1)
+    viewer.next.click()
+    qtbot.waitUntil(lambda: viewer.page_label.text() == "Trang 3 / 3")
+    assert not viewer.next.isEnabled()
+    viewer.previous.click()
+    qtbot.waitUntil(lambda: viewer.page == 1)
+    assert min(viewer.next.width(), viewer.next.height()) >= 80
