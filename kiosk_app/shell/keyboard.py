@@ -1,12 +1,13 @@
 """The kiosk's one on-screen keyboard, for every place text is typed (portal pages, staff fields,
 document names): big keys sized from the screen, lower and upper case, digits, and Vietnamese
-marks added to the letter just typed (a + ˆ → â, â + ´ → ấ). ``KeyboardDock`` holds the window's
+marks put where spelling puts them on the word just typed (Nguyen + â ê ô → Nguyên, + ã → Nguyễn):
+the keyboard keeps the letters of that word, deletes them and types the word anew. ``KeyboardDock`` holds the window's
 screens and shows the keyboard under the staff fields, keeping the field being typed in sight."""
 
 from __future__ import annotations
 
 import logging
-import unicodedata
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,43 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.logs import log_event
+from kiosk_app.shell.spelling import mark_word, place_tone, word_tone
 from kiosk_app.shell.theme import FONT_FAMILY
 from kiosk_app.strings import keyboard as text
 
 log = logging.getLogger("kiosk.shell")
 
-TONES = {"sac": "\u0301", "huyen": "\u0300", "hoi": "\u0309", "nga": "\u0303", "nang": "\u0323"}
-SHAPES = {"mu": "\u0302", "trang": "\u0306", "moc": "\u031b"}
-_SHAPE_BASES = {"mu": "aeo", "trang": "a", "moc": "ou"}
-VOWELS = "aeiouy"
-
-
-def apply_mark(char: str, mark: str) -> str | None:
-    """``char`` with a Vietnamese tone or vowel shape (replacing one it had), or None when the
-    mark does not fit the letter. ``mark``: sac, huyen, hoi, nga, nang, mu, trang, moc, d."""
-    if not char:
-        return None
-    if mark == "d":
-        return {"d": "đ", "D": "Đ", "đ": "d", "Đ": "D"}.get(char)
-    parts = unicodedata.normalize("NFD", char)
-    base, marks = parts[0], parts[1:]
-    tone = "".join(m for m in marks if m in TONES.values())
-    shape = "".join(m for m in marks if m in SHAPES.values())
-    if base.lower() not in VOWELS:
-        return None
-    if mark in TONES:
-        tone = "" if tone == TONES[mark] else TONES[mark]  # the same mark again takes it off
-    elif mark in SHAPES:
-        if base.lower() not in _SHAPE_BASES[mark]:
-            return None
-        shape = "" if shape == SHAPES[mark] else SHAPES[mark]
-    else:
-        return None
-    return unicodedata.normalize("NFC", base + shape + tone)
-
-
 # The keys, row by row on a grid of COLUMNS: (name, columns it spans). A one-character name types
-# itself; "mark-*" changes the letter just typed; the others are the word keys below.
+# itself; "mark-*" marks the word just typed; the others are the word keys below.
 COLUMNS = 13
 ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
     tuple((c, 1) for c in "1234567890-") + (("backspace", 2),),
@@ -137,7 +109,7 @@ class OnScreenKeyboard(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._target = target
         self.shift = "off"
-        self.last = ""  # the last letter typed here, so a mark can change it
+        self.word = ""  # the letters of the word being typed here, for the mark keys
         self.keys: dict[str, QPushButton] = {}
         for row in ROWS:
             for name, _span in row:
@@ -250,30 +222,60 @@ class OnScreenKeyboard(QWidget):
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, chars))
 
+    def _send_char(self, char: str) -> None:
+        self._send(Qt.Key.Key_unknown if not char.isascii() else (ord(char.upper()) if char.isalnum() else 0), char)
+
     def type_char(self, char: str) -> None:
         if self.shift != "off" and char.isalpha():
             char = char.upper()
             self._set_shift(shift_after_letter(self.shift))
-        self._send(Qt.Key.Key_unknown if not char.isascii() else (ord(char.upper()) if char.isalnum() else 0), char)
-        self.last = char
+        self._send_char(char)
+        # A space, a digit or a sign ends the word being typed (đ is a letter).
+        self.word = self.word + char if char.isalpha() else ""
+        self.word = self.current_word()
+        tone = word_tone(self.word)
+        if tone:
+            self._retype(place_tone(self.word, tone))  # hóa + n → hoán: the tone follows the spelling
 
     def backspace(self) -> None:
         self._send(Qt.Key.Key_Backspace, "")
-        self.last = ""
+        self.word = self.word[:-1]  # past the word's start: what lies before is not known here
+        self.word = self.current_word()
+
+    def current_word(self) -> str:
+        """The letters of the word just before the cursor: from a plain field itself (the cursor may
+        have been moved by a touch), else those typed here since the last space."""
+        target = self._target()
+        if isinstance(target, QLineEdit) and shiboken6.isValid(target):
+            return WORD_END.search(target.text()[:target.cursorPosition()]).group(0)
+        return self.word
 
     def mark(self, mark: str) -> None:
-        changed = apply_mark(self.last, mark)
-        if changed is None:
+        self.word = self.current_word()
+        changed = mark_word(self.word, mark)
+        if changed is not None:
+            self._retype(changed)
+
+    def _retype(self, word: str) -> None:
+        """Replace the word just typed with ``word``: its letters deleted, the new ones typed."""
+        if word == self.word:
             return
-        self.backspace()
-        self.type_char(changed)
+        keep = 0
+        while keep < min(len(word), len(self.word)) and word[keep] == self.word[keep]:
+            keep += 1
+        for _ in self.word[keep:]:
+            self._send(Qt.Key.Key_Backspace, "")
+        for char in word[keep:]:
+            self._send_char(char)
+        self.word = word
 
     def reset(self) -> None:
-        self.last = ""
+        self.word = ""
         if self.shift != "off":
             self._set_shift("off")
 
 
+WORD_END = re.compile(r"[^\W\d_]*$")  # the letters at the end of a text
 TEXT_FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit)
 
 

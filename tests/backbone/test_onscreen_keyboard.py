@@ -84,6 +84,31 @@ def test_types_lower_and_upper_case_digits_and_marks(keyboard):
     assert keyboard.field.text() == "Nguyễn 19 GIÁđ"
 
 
+def test_a_mark_goes_where_spelling_puts_it_on_the_word_just_typed(keyboard):
+    """"Nguyen" then "â ê ô" and "ã" is "Nguyễn", not a mark on the n typed last; the tone follows
+    the letters typed after it; a word the cursor was moved into is the one marked."""
+    def tap(*names):
+        for name in names:
+            keyboard.keys[name].click()
+
+    tap("shift", "n", "g", "u", "y", "e", "n", "mark-mu")
+    assert keyboard.field.text() == "Nguyên"
+    tap("mark-nga")
+    assert keyboard.field.text() == "Nguyễn"
+    tap("space", "h", "o", "a", "mark-huyen")
+    assert keyboard.field.text() == "Nguyễn hòa"
+    tap("n", "g")
+    assert keyboard.field.text() == "Nguyễn hoàng"
+    tap("space", "t", "r", "u", "o", "n", "g", "mark-moc", "mark-huyen", "space", "d", "u", "c")
+    tap("mark-moc", "mark-sac")
+    assert keyboard.field.text() == "Nguyễn hoàng trường dức"
+    keyboard.field.setCursorPosition(len("Nguyễn hoàng"))  # a touch in the field, after "hoàng"
+    tap("mark-sac")
+    assert keyboard.field.text() == "Nguyễn hoáng trường dức"
+    tap("space", "1", "mark-sac")  # no letters before the cursor: nothing to mark
+    assert keyboard.field.text() == "Nguyễn hoáng 1 trường dức"
+
+
 class TallScreen(Screen):
     """A staff screen taller and wider than the screen, with a field at its bottom."""
 

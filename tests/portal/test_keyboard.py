@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from kiosk_app.shell.keyboard import apply_mark
+from kiosk_app.shell.spelling import mark_word
 from tests.portal.web import js, start
 
 
@@ -15,8 +15,8 @@ from tests.portal.web import js, start
     ("d", "d", "đ"), ("Đ", "d", "D"), ("i", "mu", None), ("b", "sac", None), ("", "sac", None),
     ("e", "trang", None), ("a", "unknown", None),
 ])
-def test_apply_mark(char, mark, result):
-    assert apply_mark(char, mark) == result
+def test_a_mark_on_one_letter(char, mark, result):
+    assert mark_word(char, mark) == result
     if result:
         assert unicodedata.is_normalized("NFC", result)
 
