@@ -10,6 +10,14 @@ from kiosk_app.strings import common as C
 from kiosk_app.strings import staff as T
 
 
+COLUMNS = 3
+
+
+def grid_cells(keys: list[str], columns: int = COLUMNS) -> dict[str, tuple[int, int]]:
+    """(row, column) of each shown button, in order, row by row: no hole where one is hidden."""
+    return {key: (i // columns, i % columns) for i, key in enumerate(keys)}
+
+
 class StaffMenu(Screen):
     name = "staff_menu"
     guided = Signal()
@@ -39,8 +47,8 @@ class StaffMenu(Screen):
         self.info = label(info, "muted")
         box.addWidget(self.info)
         box.addStretch(1)
-        grid = QGridLayout()
-        grid.setSpacing(14)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(14)
         self.buttons = {
             "guided": button(T.GUIDED_START, "primary", self.guided.emit, name="staffGuided"),
             "step_in": button(T.STEP_IN, "primary", self.step_in.emit, name="staffStepIn"),
@@ -52,9 +60,8 @@ class StaffMenu(Screen):
             "exit": button(C.STAFF_EXIT_APP, "danger", self._ask_exit, name="staffExit"),
             "back": button(C.STAFF_BACK, "", self.back.emit, name="staffBack"),
         }
-        for i, b in enumerate(self.buttons.values()):
-            grid.addWidget(b, i // 3, i % 3)
-        box.addLayout(grid)
+        self._place(list(self.buttons))
+        box.addLayout(self.grid)
         # Leaving the kiosk is one tap from "Quay lại": ask first.
         self.exit_confirm = ConfirmOverlay(self, T.EXIT_CONFIRM_TITLE, T.EXIT_CONFIRM_TEXT, T.EXIT_CONFIRM_YES,
                                            T.EXIT_CONFIRM_NO, name="exitConfirm")
@@ -84,3 +91,10 @@ class StaffMenu(Screen):
                    "end": running, "stats": admin, "settings": admin, "exit": admin, "back": True}
         for key, b in self.buttons.items():
             b.setVisible(visible[key])
+        self._place([key for key in self.buttons if visible[key]])
+
+    def _place(self, keys: list[str]) -> None:
+        for b in self.buttons.values():
+            self.grid.removeWidget(b)
+        for key, (row, column) in grid_cells(keys).items():
+            self.grid.addWidget(self.buttons[key], row, column)
