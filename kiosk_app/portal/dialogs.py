@@ -221,6 +221,10 @@ class FileViewer(QDialog):
             self.next = _button(text.VIEWER_NEXT, "portalFileViewerNext")
             self.page_label = QLabel()
             self.page_label.setObjectName("portalFileViewerPage")
+            for b in (self.previous, self.next):
+                policy = b.sizePolicy()
+                policy.setRetainSizeWhenHidden(True)
+                b.setSizePolicy(policy)
             self.previous.clicked.connect(lambda: self.show_page(self.page - 1))
             self.next.clicked.connect(lambda: self.show_page(self.page + 1))
             self.pdf_view.pageNavigator().currentPageChanged.connect(self._page_changed)
@@ -250,8 +254,10 @@ class FileViewer(QDialog):
 
     def _page_changed(self, page: int) -> None:
         self.page_label.setText(text.VIEWER_PAGE.format(page=page + 1, pages=max(1, self.pages)))
-        self.previous.setEnabled(page > 0)
-        self.next.setEnabled(page + 1 < self.pages)
+        # Hidden, not greyed, where they lead nowhere (the theme draws a disabled button as an
+        # enabled one); their room is kept so that the other buttons stay where they were.
+        self.previous.setVisible(page > 0)
+        self.next.setVisible(page + 1 < self.pages)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplicati
 # Resident, officer and administrator screens, each with its dialogs, in the order they are opened.
 SCENARIOS = (
     "home", "home_notice", "menu", "end_confirm", "idle_overlay", "guides", "guide_player", "scan",
-    "portal", "portal_confirm", "portal_prompt", "portal_file_picker", "portal_file_viewer", "portal_success",
+    "portal", "portal_confirm", "portal_prompt", "portal_file_picker", "portal_file_viewer", "portal_file_viewer_pdf",
+    "portal_success",
     "end_questions", "end_questions_helped", "end_questions_why", "end_no_level2",
     "satisfaction", "satisfaction_thanks",
     "staff_pin", "staff_menu_officer", "staff_menu_admin", "staff_guided", "staff_outcome",
@@ -280,6 +281,15 @@ class Walk:
     def portal_file_viewer(self):
         from kiosk_app.portal.dialogs import FileViewer
         self._show_dialog(FileViewer(self._session_pictures()[0], self.k.window))
+
+    def portal_file_viewer_pdf(self):
+        from PIL import Image
+
+        from kiosk_app.portal.dialogs import FileViewer
+        receipt = self.k.sessions.current.work_dir / "bien-nhan.pdf"
+        pages = [Image.new("RGB", (595, 842), "white") for _ in range(2)]
+        pages[0].save(receipt, save_all=True, append_images=pages[1:])
+        self._show_dialog(FileViewer(receipt, self.k.window))
 
     def _session_pictures(self) -> list[Path]:
         from PIL import Image

@@ -78,12 +78,12 @@ def test_a_big_picture_is_shown_whole_and_pdf_pages_turn_with_big_buttons(qtbot,
     viewer.show()
     qtbot.waitExposed(viewer)
     assert viewer.pages == 3 and viewer.page == 0
-    assert not viewer.previous.isEnabled() and viewer.page_label.text() == "Trang 1 / 3"
+    assert viewer.previous.isHidden() and viewer.page_label.text() == "Trang 1 / 3"
     viewer.next.click()
     qtbot.waitUntil(lambda: viewer.page == 1)
     viewer.next.click()
     qtbot.waitUntil(lambda: viewer.page_label.text() == "Trang 3 / 3")
-    assert not viewer.next.isEnabled()
+    assert viewer.next.isHidden() and viewer.previous.isVisible()
     viewer.previous.click()
     qtbot.waitUntil(lambda: viewer.page == 1)
     assert min(viewer.next.width(), viewer.next.height()) >= 80
