@@ -110,6 +110,7 @@ class OnScreenKeyboard(QWidget):
         self._target = target
         self.shift = "off"
         self.word = ""  # the letters of the word being typed here, for the mark keys
+        self._watched: QWidget | None = None  # the field whose touches reset ``word``
         self.keys: dict[str, QPushButton] = {}
         for row in ROWS:
             for name, _span in row:
@@ -215,10 +216,22 @@ class OnScreenKeyboard(QWidget):
         shift.style().unpolish(shift)
         shift.style().polish(shift)
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.word = ""  # nothing of what a resident typed stays once the keyboard goes
+        super().hideEvent(event)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self.word = ""  # a touch in the field may move its cursor away from the word typed
+        return False
+
     def _send(self, key: int, chars: str) -> None:
         target = self._target()
         if target is None or not shiboken6.isValid(target):
             return
+        if target is not self._watched:
+            self._watched = target
+            target.installEventFilter(self)
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, chars))
 

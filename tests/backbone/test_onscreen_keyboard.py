@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from kiosk_app.shell.keyboard import (
@@ -107,6 +108,35 @@ def test_a_mark_goes_where_spelling_puts_it_on_the_word_just_typed(keyboard):
     assert keyboard.field.text() == "Nguyễn hoáng trường dức"
     tap("space", "1", "mark-sac")  # no letters before the cursor: nothing to mark
     assert keyboard.field.text() == "Nguyễn hoáng 1 trường dức"
+
+
+class KeyTarget(QWidget):
+    """Stands for a web page's field: takes key events, says nothing of its text or cursor."""
+
+    def __init__(self):
+        super().__init__()
+        self.typed = ""
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
+        self.typed = self.typed[:-1] if event.key() == Qt.Key.Key_Backspace else self.typed + event.text()
+
+
+def test_in_a_page_the_keyboard_marks_the_letters_it_typed_until_a_touch_moves_the_cursor(qtbot):
+    target = KeyTarget()
+    qtbot.addWidget(target)
+    kb = OnScreenKeyboard(lambda: target)
+    qtbot.addWidget(kb)
+    for name in ("t", "h", "u", "y", "mark-hoi", "space", "q", "u", "y", "mark-sac"):
+        kb.keys[name].click()
+    assert target.typed == "thủy quý"
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton)  # the cursor may be anywhere now
+    kb.keys["mark-huyen"].click()
+    assert target.typed == "thủy quý"
+    kb.keys["x"].click()
+    kb.keys["a"].click()
+    kb.show()
+    kb.hide()  # the session's letters go with the keyboard
+    assert kb.word == ""
 
 
 class TallScreen(Screen):
