@@ -110,7 +110,7 @@ class OnScreenKeyboard(QWidget):
         self._target = target
         self.shift = "off"
         self.word = ""  # the letters of the word being typed here, for the mark keys
-        self._watched: QWidget | None = None  # the field whose touches reset ``word``
+        self._watched: QObject | None = None  # the field (or window) whose touches reset ``word``
         self.keys: dict[str, QPushButton] = {}
         for row in ROWS:
             for name, _span in row:
@@ -221,8 +221,12 @@ class OnScreenKeyboard(QWidget):
         super().hideEvent(event)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            self.word = ""  # a touch in the field may move its cursor away from the word typed
+        # A touch in the field may move its cursor away from the word typed. The target may be
+        # the whole window (a page's): touches on the keys themselves do not count.
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin) and event.points():
+            where = self.mapFromGlobal(event.points()[0].globalPosition().toPoint())
+            if not (self.isVisible() and self.rect().contains(where)):
+                self.word = ""
         return False
 
     def _send(self, key: int, chars: str) -> None:
