@@ -217,10 +217,10 @@ def test_a_typed_name_from_the_on_screen_keys(qtbot, screen):
     for key in ("shift", "đ", "o", "mark-moc", "n", "space", "x", "backspace", "m", "u", "mark-moc", "a",
                 "mark-nga"):
         _click(qtbot, screen, "key-" + key)
-    assert screen.field.text() == "Đơn mưã"
+    assert screen.field.text() == "Đơn mữa"  # the tone on ư, where spelling puts it
     _click(qtbot, screen, "key-backspace")
     _click(qtbot, screen, "key-a")
-    assert screen.field.text() == "Đơn mưa"
+    assert screen.field.text() == "Đơn mữa"
     _click(qtbot, screen, "docNameOk")
     qtbot.waitUntil(lambda: screen.service.documents() != [])
     assert [p.name for p in screen.service.documents()] == ["Don_mua.pdf"]
