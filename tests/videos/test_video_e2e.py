@@ -14,7 +14,7 @@ from tests.conftest import wait_until
 pytestmark = pytest.mark.e2e
 
 # Where things are on the 1366×768 screen, fullscreen.
-FIRST_GUIDE_TILE = (683, 300)
+FIRST_GUIDE_TILE = (250, 330)  # the first of the guides side by side
 VIDEO_MIDDLE = (480, 330)
 MENU_BUTTON = (1290, 60)
 TITLE_CARD = (11, 61, 145)  # the first frame of every bundled guide
