@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
+from kiosk_app.logs import log_event
 from kiosk_app.videos.player import GuidePlayer, PlayerError, check_media_file
 
 log = logging.getLogger("kiosk.videos")
@@ -23,6 +27,29 @@ DEFAULT_VLC_ARGS = (
     "--no-sub-autodetect-file",  # the manifest names the subtitles; no second copy by file name
     "--freetype-background-opacity=160",
 )
+
+
+# glibc gives each thread that contends for malloc an arena of its own, up to 8 per core, and
+# rarely hands their memory back. libvlc starts fresh decoder and output threads for every video,
+# so without a cap the kiosk grew by about 15 MB per guide played (bench/bench_guide_memory.py).
+MALLOC_ARENA_MAX = 2
+_M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
+
+
+def cap_malloc_arenas(limit: int = MALLOC_ARENA_MAX) -> bool:
+    """Cap glibc's malloc arenas before libvlc starts its threads; True when the cap was set.
+
+    An arena made before the cap stays, but no new one is made past it. Not done when
+    MALLOC_ARENA_MAX is in the environment (glibc already took it from there at start-up) or
+    where the C library is not glibc (no mallopt).
+    """
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # musl and others have no mallopt
+        return False
+    return bool(mallopt(_M_ARENA_MAX, limit))
 
 
 class _VlcEvents(QObject):
@@ -55,6 +82,7 @@ class VlcPlayer(GuidePlayer):
         self._handlers: dict = {}
         self._event_manager = None
         if self._vlc is not None:
+            cap_malloc_arenas()
             try:
                 self._instance = self._vlc.Instance(list(vlc_args))
             except Exception as exc:  # noqa: BLE001 - any failure means "no engine"
@@ -129,6 +157,8 @@ class VlcPlayer(GuidePlayer):
 
     def load(self, video: Path, subtitles: Path | None = None) -> None:
         self.stop()
+        # Recorded first: an error below must name this file, not the one played before.
+        self._video, self._subtitles = Path(video), subtitles
         if self._mp is None:
             self._fail(PlayerError.NO_ENGINE)
             return
@@ -136,7 +166,6 @@ class VlcPlayer(GuidePlayer):
         if problem is not None:
             self._fail(problem)
             return
-        self._video, self._subtitles = Path(video), subtitles
         self._saw_video = False
         self._tracks_reported = False
         self._last_position = -1.0
@@ -271,7 +300,7 @@ class VlcPlayer(GuidePlayer):
         self.ended.emit()
 
     def _fail(self, error: PlayerError) -> None:
-        log.warning("video %s: %s", self._video, error.value)
+        log_event(log, "video.error", level=logging.WARNING, video=str(self._video), error=error.value)
         self.stop()
         self._video = None
         self.error.emit(error.value)

@@ -175,3 +175,16 @@ def test_an_unreadable_file_is_told_apart(monkeypatch, tmp_path):
     monkeypatch.undo()
     assert player_module.check_media_file(video) is None
     assert player_module.check_media_file(tmp_path / "none.mp4") == PlayerError.MISSING
+
+
+def test_the_error_log_names_the_file_that_failed(qtbot, player, media_dir, caplog):
+    with qtbot.waitSignal(player.playing_changed, timeout=WAIT_MS):
+        player.load(media_dir / "pattern.mp4")
+        player.play()
+    for name in ("nothing.mp4", "corrupt.mp4"):
+        caplog.clear()
+        with qtbot.waitSignal(player.error, timeout=WAIT_MS):
+            player.load(media_dir / name)
+            player.play()
+        logged = [r for r in caplog.records if getattr(r, "event", None) == "video.error"]
+        assert [r.fields["video"] for r in logged] == [str(media_dir / name)]
