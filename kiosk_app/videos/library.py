@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from kiosk_app.videos.subtitles import problem_with_subtitles
+
 MANIFEST_NAME = "manifest.toml"
 SUPPORTED_VERSION = 1
 # Longest titles (characters) that still fit a guide tile and a step button at 1366x768, and the
@@ -273,6 +275,8 @@ def check_library(manifest: Path, probe=None) -> list[str]:
             problems.append(f"{where}: no subtitles (key 'subtitles')")
         elif not guide.subtitles.is_file():
             problems.append(f"{where}: subtitle file {guide.subtitles} does not exist")
+        elif (problem := problem_with_subtitles(guide.subtitles)) is not None:
+            problems.append(f"{where}: {problem}")
         if guide.thumbnail is not None and not guide.thumbnail.is_file():
             problems.append(f"{where}: thumbnail {guide.thumbnail} does not exist")
     return problems

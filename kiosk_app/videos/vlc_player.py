@@ -5,7 +5,9 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -13,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 
 from kiosk_app.logs import log_event
 from kiosk_app.videos.player import GuidePlayer, PlayerError, check_media_file
+from kiosk_app.videos.subtitles import subtitles_for_vlc
 
 log = logging.getLogger("kiosk.videos")
 
@@ -105,7 +108,8 @@ class VlcPlayer(GuidePlayer):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
         self._video: Path | None = None
-        self._subtitles: Path | None = None
+        self._subtitles: Path | None = None  # as handed to libvlc: UTF-8
+        self._copies: Path | None = None
         self._subtitles_visible = True
         self._playing = False
         self._at_end = False
@@ -158,7 +162,7 @@ class VlcPlayer(GuidePlayer):
     def load(self, video: Path, subtitles: Path | None = None) -> None:
         self.stop()
         # Recorded first: an error below must name this file, not the one played before.
-        self._video, self._subtitles = Path(video), subtitles
+        self._video, self._subtitles = Path(video), None
         if self._mp is None:
             self._fail(PlayerError.NO_ENGINE)
             return
@@ -166,10 +170,23 @@ class VlcPlayer(GuidePlayer):
         if problem is not None:
             self._fail(problem)
             return
+        if subtitles is not None:
+            self._subtitles = subtitles_for_vlc(subtitles, self._subtitle_folder())
+            if self._subtitles is None:
+                log_event(log, "video.subtitles_unusable", level=logging.WARNING, subtitles=str(subtitles))
         self._saw_video = False
         self._tracks_reported = False
         self._last_position = -1.0
         self._set_fresh_media()
+
+    def _subtitle_folder(self) -> Path:
+        """Where UTF-8 copies of subtitles in other encodings go; removed when the player closes."""
+        if self._copies is None:
+            self._copies = Path(tempfile.mkdtemp(prefix="kiosk-subtitles-"))
+        return self._copies
+
+    def subtitles_loaded(self) -> bool:
+        return self._subtitles is not None
 
     def _set_fresh_media(self) -> None:
         self._subtitles_added = False
@@ -257,6 +274,9 @@ class VlcPlayer(GuidePlayer):
         if self._instance is not None:
             self._instance.release()
             self._instance = None
+        if self._copies is not None:
+            shutil.rmtree(self._copies, ignore_errors=True)
+            self._copies = None
 
     # ------------------------------------------------------------ events, on the main thread
 

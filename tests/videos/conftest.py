@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from video_media import MANIFEST, SRT, make_pattern
+from video_media import MANIFEST, SRT, VLC_TEST_ARGS, make_pattern
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +28,23 @@ def library_dir(media_dir, tmp_path) -> Path:
     d = tmp_path / "lib"
     shutil.copytree(media_dir, d)
     return d
+
+
+@pytest.fixture
+def screen(qtbot):
+    """The guide player screen on real libvlc (dummy output); `screen.events` is what it logged."""
+    from kiosk_app.videos.playback import GuidePlayback
+    from kiosk_app.videos.screens import GuidePlayerScreen
+    from kiosk_app.videos.vlc_player import VlcPlayer
+
+    events = []
+    player = VlcPlayer(VLC_TEST_ARGS)
+    playback = GuidePlayback(player, lambda event, **fields: events.append((event, fields)), pause_after_step=False)
+    w = GuidePlayerScreen(playback)
+    w.events = events
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    yield w
+    w.reset()
+    player.close()
