@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QMouseEvent, QPalette, QPixmap
+from PySide6.QtGui import QHideEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QScroller,
                                QSizePolicy, QStackedLayout, QVBoxLayout, QWidget)
 
@@ -63,6 +63,11 @@ class VideoSurface(QWidget):
         self.setAutoFillBackground(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 180)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        # Painted whenever libvlc's own window is not over it (no picture, before the first frame,
+        # after the end): without this the area kept whatever the screen showed before.
+        QPainter(self).fillRect(event.rect(), Qt.GlobalColor.black)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self.tapped.emit()

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from video_media import MANIFEST, SRT, VLC_TEST_ARGS, make_pattern
+from video_media import MANIFEST, SRT, VLC_TEST_ARGS, make_pattern, make_tone
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +16,7 @@ def media_dir(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("guides")
     make_pattern(d / "pattern.mp4")
     make_pattern(d / "silent.mp4", audio=False)
+    make_tone(d / "tone.mp4")
     (d / "pattern.srt").write_text(SRT, encoding="utf-8")
     (d / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
     (d / "corrupt.mp4").write_bytes(bytes(range(256)) * 64)

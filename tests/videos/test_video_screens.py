@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from video_media import COLOURS, VLC_TEST_ARGS
+from video_media import COLOURS, VLC_TEST_ARGS, one_guide_manifest
 
 from kiosk_app.strings import videos as T
 from kiosk_app.videos import vlc_player
@@ -150,3 +150,12 @@ def test_real_window_shows_the_frames_of_each_step(xvfb_display, media_dir, tmp_
     for shot, (_, colour) in zip(shots, COLOURS):
         assert _near(shot["rgb"], colour), shot
         assert shot["current"] == shot["step"] and shot["checked"][shot["step"]]
+
+
+def test_a_step_past_the_end_says_the_video_is_over(qtbot, screen, library_dir):
+    (library_dir / "one.toml").write_text(one_guide_manifest("pattern.mp4", (0, 20)), encoding="utf-8")
+    with qtbot.waitSignal(screen.playback.finished, timeout=WAIT_MS):
+        screen.open_guide(load_library(library_dir / "one.toml").guide("mot"), step=1)
+    assert screen.notice.isVisibleTo(screen) and screen.notice.text() == T.GUIDE_DONE
+    assert screen.play_button.text() == T.RESTART
+    assert "video.finished" in [e for e, _ in screen.events]
