@@ -16,7 +16,8 @@ from kiosk_app.videos.vlc_player import MALLOC_ARENA_MAX
 CHILD = Path(__file__).with_name("memory_child.py")
 ROOT = CHILD.parents[2]
 PLAYS = 20
-# Before the arena cap the kiosk grew by 10-20 MB per 720p play; after it, a few MB in all.
+# Before the arena cap and the trim after each stop the kiosk grew by 10-20 MB per 720p play;
+# after them, a few MB in all.
 # The margin is wide on purpose: this catches growth with every play, not a few MB of noise.
 GROWTH_ALLOWED_MB = 40
 
