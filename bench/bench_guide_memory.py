@@ -140,7 +140,7 @@ def run_bare(app, video: Path, plays: int, play_s: float, reuse: bool) -> None:
 def child(args) -> int:
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     if args.child == "kiosk":
-        from kiosk_app.videos.vlc_player import cap_malloc_arenas
+        from kiosk_app.videos.malloc import cap_malloc_arenas
 
         cap_malloc_arenas()  # first thing, as kiosk_app.__main__ does
     from PySide6.QtWidgets import QApplication

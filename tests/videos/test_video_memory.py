@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_app.videos.vlc_player import MALLOC_ARENA_MAX
+from kiosk_app.videos.malloc import MALLOC_ARENA_MAX
 
 CHILD = Path(__file__).with_name("memory_child.py")
 ROOT = CHILD.parents[2]
