@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from video_media import COLOURS, VLC_TEST_ARGS, one_guide_manifest
 
