@@ -10,7 +10,8 @@ platform and libvlc's real X11 video output (audio to --aout=dummy), as the inst
                   starts): touch the guide's tile, play, touch "back" (the
                   player screen's leave()), again and again;
 - bare-reused:    one vlc.Instance and one MediaPlayer for every play, a new Media per play;
-- bare-per-play:  a new vlc.Instance and MediaPlayer per play, released after it.
+- bare-per-play:  a new vlc.Instance and MediaPlayer per play, released after it;
+- kiosk-unfixed:  (only when asked for) the kiosk without its malloc arena cap and trim, as it was.
 
 Each prints its resident set size (VmRSS) after 1, 10, 30, 100, 200 plays (those not above
 --plays are left out). `--env NAME=VALUE` sets a variable in the children's environment before
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 CHECKPOINTS = (1, 10, 30, 100, 200)
 SIDES = ("kiosk", "bare-reused", "bare-per-play")
+ALL_SIDES = SIDES + ("kiosk-unfixed",)
 
 
 def rss_mb() -> float:
@@ -143,6 +145,10 @@ def child(args) -> int:
         from kiosk_app.videos.malloc import cap_malloc_arenas
 
         cap_malloc_arenas()  # first thing, as kiosk_app.__main__ does
+    elif args.child == "kiosk-unfixed":
+        from kiosk_app.videos import vlc_player
+
+        vlc_player.cap_malloc_arenas = vlc_player.trim_malloc = lambda: None
     from PySide6.QtWidgets import QApplication
 
     from kiosk_app.app import prepare_qt
@@ -150,7 +156,7 @@ def child(args) -> int:
     prepare_qt()
     app = QApplication(sys.argv[:1])
     manifest = Path(args.manifest)
-    if args.child == "kiosk":
+    if args.child.startswith("kiosk"):
         run_kiosk(app, manifest, args.plays, args.play_s)
     else:
         from kiosk_app.videos.library import load_library
@@ -167,7 +173,7 @@ def main() -> int:
     parser.add_argument("--size", default="1280x720", help="picture size of the generated video")
     parser.add_argument("--sides", default=",".join(SIDES))
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the children")
-    parser.add_argument("--child", choices=SIDES, help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=ALL_SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--manifest", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
