@@ -32,6 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kiosk_app.videos.malloc import cap_malloc_arenas
+
+    cap_malloc_arenas()  # before any thread starts (see videos/malloc.py); kiosk-session also sets it
     args = parse_args(argv)
     if args.temp_data_dir:
         paths = KioskPaths.temporary_dir()

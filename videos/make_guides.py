@@ -335,7 +335,10 @@ def manifest_text(entries: list[dict], font: Path) -> str:
         "#   steps: title, start (seconds, or \"m:ss\"), optional end; steps in playing order;",
         "#   url_patterns / title_patterns: globs matched (ignoring case and accents) against the",
         "#   portal page, so the portal's \"Hướng dẫn\" button opens the matching step.",
-        "# `kiosk-admin check` reports any problem with this file and the media it names.",
+        "#   title: at most 60 characters (guides and steps), description: at most 200;",
+        "#   subtitles: UTF-8 (with or without BOM) or Windows-1258.",
+        "# A guide with a problem is left out of the list (the others stay); `kiosk-admin check`",
+        "# reports every problem with this file and the media it names.",
         "",
         "version = 1",
     ]

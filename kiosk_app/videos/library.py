@@ -11,8 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from kiosk_app.videos.subtitles import problem_with_subtitles
+
 MANIFEST_NAME = "manifest.toml"
 SUPPORTED_VERSION = 1
+# Longest titles (characters) that still fit a guide tile and a step button at 1366x768, and the
+# longest description of a guide; a longer one is a problem of its entry (see videos/manifest.toml).
+TITLE_MAX = 60
+DESCRIPTION_MAX = 200
 
 
 class ManifestError(ValueError):
@@ -43,6 +49,7 @@ class Guide:
     subtitles: Path | None
     thumbnail: Path | None
     steps: tuple[Step, ...]
+    entry: str = ""  # where it is in the manifest, e.g. "guides[1] (id=im-lang)"
 
     def step_end(self, index: int) -> float | None:
         """Where step `index` stops: its own end, else the next step's start, else the video's end."""
@@ -58,6 +65,8 @@ class Guide:
 class GuideLibrary:
     manifest: Path
     guides: tuple[Guide, ...] = field(default_factory=tuple)
+    problems: tuple[ManifestError, ...] = ()  # why the guides left out were left out
+    left_out: tuple[Guide, ...] = ()  # what could be read of them (a missing field is None)
 
     def guide(self, guide_id: str) -> Guide | None:
         return next((g for g in self.guides if g.id == guide_id), None)
@@ -89,7 +98,8 @@ def parse_time(value: object, path: Path, entry: str) -> float:
     return seconds
 
 
-def _text(table: dict, key: str, path: Path, entry: str, required: bool = True) -> str | None:
+def _text(table: dict, key: str, path: Path, entry: str, required: bool = True,
+          limit: int | None = None) -> str | None:
     value = table.get(key)
     if value is None:
         if required:
@@ -97,7 +107,10 @@ def _text(table: dict, key: str, path: Path, entry: str, required: bool = True) 
         return None
     if not isinstance(value, str) or not value.strip():
         raise ManifestError(path, entry, f"'{key}' must be non-empty text")
-    return unicodedata.normalize("NFC", value.strip())
+    text = unicodedata.normalize("NFC", value.strip())
+    if limit is not None and len(text) > limit:
+        raise ManifestError(path, entry, f"'{key}' is {len(text)} characters long, at most {limit} fit on screen")
+    return text
 
 
 def _patterns(table: dict, key: str, path: Path, entry: str) -> tuple[str, ...]:
@@ -114,53 +127,82 @@ def _file(table: dict, key: str, base: Path, path: Path, entry: str, required: b
     return (base / name).resolve()
 
 
-def _step(table: object, path: Path, entry: str) -> Step:
-    if not isinstance(table, dict):
-        raise ManifestError(path, entry, "each step must be a [[guides.steps]] table")
+def _start(table: dict, path: Path, entry: str) -> float:
     if "start" not in table:
         raise ManifestError(path, entry, "missing key 'start'")
-    start = parse_time(table["start"], path, entry + ".start")
-    end = parse_time(table["end"], path, entry + ".end") if "end" in table else None
-    if end is not None and end <= start:
-        raise ManifestError(path, entry, f"'end' ({end:g}) must come after 'start' ({start:g})")
-    return Step(
-        title=_text(table, "title", path, entry),
-        start=start,
-        end=end,
-        url_patterns=_patterns(table, "url_patterns", path, entry),
-        title_patterns=_patterns(table, "title_patterns", path, entry),
-    )
+    return parse_time(table["start"], path, entry + ".start")
 
 
-def _guide(table: object, base: Path, path: Path, entry: str) -> Guide:
+def _collect(problems: list[ManifestError], read, *args, **kwargs):
+    """`read(*args)`, or None with its problem added to `problems`: one run finds them all."""
+    try:
+        return read(*args, **kwargs)
+    except ManifestError as exc:
+        problems.append(exc)
+        return None
+
+
+def _step(table: object, path: Path, entry: str, problems: list[ManifestError]) -> Step | None:
     if not isinstance(table, dict):
-        raise ManifestError(path, entry, "each guide must be a [[guides]] table")
-    guide_id = _text(table, "id", path, entry)
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", guide_id):
-        raise ManifestError(path, entry, f"id '{guide_id}' may hold only a-z, 0-9, '-' and '_'")
-    entry = f"{entry} (id={guide_id})"
+        problems.append(ManifestError(path, entry, "each step must be a [[guides.steps]] table"))
+        return None
+    found = len(problems)
+    start = _collect(problems, _start, table, path, entry)
+    end = _collect(problems, parse_time, table["end"], path, entry + ".end") if "end" in table else None
+    if start is not None and end is not None and end <= start:
+        problems.append(ManifestError(path, entry, f"'end' ({end:g}) must come after 'start' ({start:g})"))
+    title = _collect(problems, _text, table, "title", path, entry, limit=TITLE_MAX)
+    url_patterns = _collect(problems, _patterns, table, "url_patterns", path, entry)
+    title_patterns = _collect(problems, _patterns, table, "title_patterns", path, entry)
+    if len(problems) > found:
+        return None
+    return Step(title=title, start=start, end=end, url_patterns=url_patterns, title_patterns=title_patterns)
+
+
+def _guide(table: object, base: Path, path: Path, entry: str,
+           problems: list[ManifestError]) -> tuple[Guide | None, bool]:
+    """The guide of one [[guides]] entry and whether it is usable; its problems go to `problems`."""
+    if not isinstance(table, dict):
+        problems.append(ManifestError(path, entry, "each guide must be a [[guides]] table"))
+        return None, False
+    found = len(problems)
+    guide_id = _collect(problems, _text, table, "id", path, entry)
+    if guide_id is not None:
+        if re.fullmatch(r"[a-z0-9][a-z0-9_-]*", guide_id):
+            entry = f"{entry} (id={guide_id})"
+        else:
+            problems.append(ManifestError(path, entry, f"id '{guide_id}' may hold only a-z, 0-9, '-' and '_'"))
     raw_steps = table.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise ManifestError(path, entry, "needs at least one [[guides.steps]]")
-    steps = tuple(_step(s, path, f"{entry}.steps[{i}]") for i, s in enumerate(raw_steps))
-    for i in range(1, len(steps)):
-        if steps[i].start <= steps[i - 1].start:
-            raise ManifestError(path, f"{entry}.steps[{i}]",
-                                f"'start' ({steps[i].start:g}) must come after the previous step's "
-                                f"({steps[i - 1].start:g})")
-    return Guide(
-        id=guide_id,
-        title=_text(table, "title", path, entry),
-        description=_text(table, "description", path, entry, required=False) or "",
-        video=_file(table, "video", base, path, entry, required=True),
-        subtitles=_file(table, "subtitles", base, path, entry, required=False),
-        thumbnail=_file(table, "thumbnail", base, path, entry, required=False),
-        steps=steps,
-    )
+        problems.append(ManifestError(path, entry, "needs at least one [[guides.steps]]"))
+        raw_steps = []
+    steps = [_step(s, path, f"{entry}.steps[{i}]", problems) for i, s in enumerate(raw_steps)]
+    # The order is checked on every start that reads as a time, whatever else is wrong in a step.
+    starts = [_collect([], _start, s, path, entry) if isinstance(s, dict) else None for s in raw_steps]
+    for i in range(1, len(starts)):
+        if starts[i] is not None and starts[i - 1] is not None and starts[i] <= starts[i - 1]:
+            problems.append(ManifestError(path, f"{entry}.steps[{i}]",
+                                          f"'start' ({starts[i]:g}) must come after the previous step's "
+                                          f"({starts[i - 1]:g})"))
+    fields = {
+        "title": _collect(problems, _text, table, "title", path, entry, limit=TITLE_MAX),
+        "description": _collect(problems, _text, table, "description", path, entry, required=False,
+                                limit=DESCRIPTION_MAX) or "",
+        "video": _collect(problems, _file, table, "video", base, path, entry, required=True),
+        "subtitles": _collect(problems, _file, table, "subtitles", base, path, entry, required=False),
+        "thumbnail": _collect(problems, _file, table, "thumbnail", base, path, entry, required=False),
+    }
+    # A guide with problems is still returned, for check_library to look at the files it names.
+    return Guide(id=guide_id or "", steps=tuple(s for s in steps if s is not None), entry=entry, **fields), \
+        len(problems) == found
 
 
 def load_library(manifest: Path) -> GuideLibrary:
-    """Read and validate a manifest. Media files are not opened here (see check_library)."""
+    """Read and validate a manifest. Media files are not opened here (see check_library).
+
+    A guide with any problem is left out and its problems kept in `problems`, so one bad entry
+    does not hide the others. Raises ManifestError only when the file as a whole is unusable.
+    """
     manifest = Path(manifest)
     try:
         raw = manifest.read_bytes()
@@ -179,13 +221,19 @@ def load_library(manifest: Path) -> GuideLibrary:
     if not isinstance(raw_guides, list) or not raw_guides:
         raise ManifestError(manifest, "guides", "needs at least one [[guides]]")
     base = manifest.resolve().parent
-    guides = tuple(_guide(g, base, manifest, f"guides[{i}]") for i, g in enumerate(raw_guides))
-    seen: set[str] = set()
-    for i, g in enumerate(guides):
-        if g.id in seen:
-            raise ManifestError(manifest, f"guides[{i}]", f"id '{g.id}' is used twice")
-        seen.add(g.id)
-    return GuideLibrary(manifest=manifest, guides=guides)
+    guides: list[Guide] = []
+    left_out: list[Guide] = []
+    problems: list[ManifestError] = []
+    for i, table in enumerate(raw_guides):
+        guide, usable = _guide(table, base, manifest, f"guides[{i}]", problems)
+        if usable and any(g.id == guide.id for g in guides):
+            problems.append(ManifestError(manifest, f"guides[{i}]", f"id '{guide.id}' is used twice"))
+        elif usable:
+            guides.append(guide)
+            continue
+        if guide is not None:
+            left_out.append(guide)
+    return GuideLibrary(manifest=manifest, guides=tuple(guides), problems=tuple(problems), left_out=tuple(left_out))
 
 
 # ---------------------------------------------------------------- checks for kiosk-admin
@@ -201,9 +249,11 @@ def check_library(manifest: Path, probe=None) -> list[str]:
         library = load_library(manifest)
     except ManifestError as exc:
         return [str(exc)]
-    problems: list[str] = []
-    for i, guide in enumerate(library.guides):
-        where = f"{library.manifest}: guides[{i}] (id={guide.id})"
+    problems: list[str] = [str(p) for p in library.problems]
+    for guide in library.guides + library.left_out:
+        where = f"{library.manifest}: {guide.entry}"
+        if guide.video is None:  # already among the manifest's problems
+            continue
         if not guide.video.is_file():
             problems.append(f"{where}: video file {guide.video} does not exist")
         elif probe is not None:
@@ -225,6 +275,8 @@ def check_library(manifest: Path, probe=None) -> list[str]:
             problems.append(f"{where}: no subtitles (key 'subtitles')")
         elif not guide.subtitles.is_file():
             problems.append(f"{where}: subtitle file {guide.subtitles} does not exist")
+        elif (problem := problem_with_subtitles(guide.subtitles)) is not None:
+            problems.append(f"{where}: {problem}")
         if guide.thumbnail is not None and not guide.thumbnail.is_file():
             problems.append(f"{where}: thumbnail {guide.thumbnail} does not exist")
     return problems

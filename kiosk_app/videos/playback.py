@@ -30,6 +30,16 @@ def step_end_reached(guide: Guide, index: int, seconds: float) -> bool:
     return end is not None and index + 1 < len(guide.steps) and seconds >= end - HOLD_MARGIN_S
 
 
+def watched_fraction(furthest_s: float, length_s: float, finished: bool) -> float | None:
+    """How much of the video was watched: the furthest point over the video's length (1.0 once
+    played to its end); None when the length never became known (the video did not play)."""
+    if finished:
+        return 1.0
+    if length_s <= 0:
+        return None
+    return round(min(1.0, furthest_s / length_s), 3)
+
+
 class GuidePlayback(QObject):
     """Drives a GuidePlayer through the steps of one guide.
 
@@ -57,9 +67,11 @@ class GuidePlayback(QObject):
         self._opened_at = 0.0
         self._position = 0.0
         self._max_position = 0.0
+        self._length = 0.0  # the video's length as the player reported it, 0 while unknown
         self._landing: tuple[float, int] | None = None  # (target seconds, updates left)
         player.position_changed.connect(self._on_position)
         player.ended.connect(self._on_ended)
+        player.duration_changed.connect(self._on_duration)
 
     # ------------------------------------------------------------ commands
 
@@ -73,6 +85,7 @@ class GuidePlayback(QObject):
         self._opened_at = self._clock()
         self._position = self._max_position = guide.steps[self.current].start
         self.held = self.at_end = False
+        self._length = 0.0
         self._record("video.opened", guide=guide.id, step=self.current, steps=len(guide.steps), via=via)
         self.player.load(guide.video, guide.subtitles)
         if self.current:
@@ -125,11 +138,11 @@ class GuidePlayback(QObject):
         if self.guide is None:
             return
         guide, self.guide = self.guide, None
+        length = self._length or self.player.duration()  # read before stop(), which forgets it
         self.player.stop()
-        duration = self.player.duration() or guide.steps[-1].start
         self._record("video.closed", guide=guide.id, step=self.current, furthest_step=self._furthest,
                      steps=len(guide.steps), finished=self.at_end,
-                     watched_fraction=round(min(1.0, self._max_position / duration), 3) if duration else 0.0,
+                     watched_fraction=watched_fraction(self._max_position, length, self.at_end),
                      seconds_open=round(self._clock() - self._opened_at, 1))
 
     # ------------------------------------------------------------ following the player
@@ -165,12 +178,16 @@ class GuidePlayback(QObject):
         self._landing = (target, left - 1)
         return False
 
+    def _on_duration(self, seconds: float) -> None:
+        if self.guide is not None and seconds > 0:
+            self._length = seconds
+
     def _on_ended(self) -> None:
         if self.guide is None:
             return
         self.at_end = True
         self.held = False
-        self._max_position = max(self._max_position, self.player.duration())
+        self._max_position = max(self._max_position, self._length, self.player.duration())
         last = len(self.guide.steps) - 1
         if self.current != last:
             self.current = last

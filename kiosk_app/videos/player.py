@@ -59,6 +59,10 @@ class GuidePlayer(QObject):
     def set_subtitles(self, visible: bool) -> None:
         raise NotImplementedError
 
+    def subtitles_loaded(self) -> bool:
+        """True when the video loaded last came with subtitles that could be read."""
+        raise NotImplementedError
+
     def position(self) -> float:
         raise NotImplementedError
 

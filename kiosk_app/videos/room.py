@@ -48,6 +48,13 @@ class GuideRoom:
             except ManifestError as exc:
                 self._problem = str(exc)
                 log_event(log, "video.library_error", level=logging.ERROR, error=self._problem)
+                return None
+            # A bad entry hides only its own guide; `kiosk-admin check` lists the problems too.
+            for problem in self._library.problems:
+                log_event(log, "video.guide_left_out", level=logging.WARNING, entry=problem.entry,
+                          problem=problem.problem, manifest=str(problem.path))
+            if self._library.problems and not self._library.guides:
+                self._problem = str(self._library.problems[0])
         return self._library
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QMouseEvent, QPalette, QPixmap
+from PySide6.QtGui import QHideEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (QApplication, QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QScroller,
                                QSizePolicy, QStackedLayout, QVBoxLayout, QWidget)
 
@@ -72,6 +72,11 @@ class VideoSurface(QWidget):
         self.setAutoFillBackground(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 180)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        # Painted whenever libvlc's own window is not over it (no picture, before the first frame,
+        # after the end): without this the area kept whatever the screen showed before.
+        QPainter(self).fillRect(event.rect(), Qt.GlobalColor.black)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self.tapped.emit()
@@ -358,6 +363,9 @@ class GuidePlayerScreen(Screen):
         self.volume_label = label("")
         self.volume_up = button(T.VOLUME_UP, "", lambda: self._change_volume(VOLUME_STEP), name="videoVolumeUp")
         self.subtitles_button = button(T.SUBTITLES_OFF, "", self._toggle_subtitles, name="videoSubtitles")
+        keep_place = self.subtitles_button.sizePolicy()
+        keep_place.setRetainSizeWhenHidden(True)  # the other controls stay where they are
+        self.subtitles_button.setSizePolicy(keep_place)
         self.controls_panel = QWidget()
         controls = QGridLayout(self.controls_panel)
         controls.setContentsMargins(0, 0, 0, 0)
@@ -407,15 +415,14 @@ class GuidePlayerScreen(Screen):
         self.play_button.setText(T.PAUSE)
         for b in (self.prev_button, self.repeat_button, self.play_button, self.next_button):
             b.setEnabled(True)
-        has_subtitles = guide.subtitles is not None and guide.subtitles.is_file()
-        self.subtitles_button.setEnabled(has_subtitles)
-        self.subtitles_button.setText(
-            (T.SUBTITLES_OFF if self._subtitles else T.SUBTITLES_ON) if has_subtitles else T.NO_SUBTITLES)
         # The native window must exist before libvlc is given its id.
         self.player.attach(int(self.surface.winId()))
         self.player.set_volume(self._volume)
         self.player.set_subtitles(self._subtitles)
         self.playback.open(guide, step, via)
+        # Offered only when the subtitles could be read: a button that does nothing misleads.
+        self.subtitles_button.setText(T.SUBTITLES_OFF if self._subtitles else T.SUBTITLES_ON)
+        self.subtitles_button.setVisible(self.player.subtitles_loaded())
 
     def leave(self) -> None:
         self.playback.close()
@@ -494,6 +501,8 @@ class GuidePlayerScreen(Screen):
             b.setEnabled(False)
 
     def _show_tracks(self, has_audio: bool, has_subtitles: bool) -> None:
+        if not has_subtitles:
+            self.subtitles_button.hide()  # read, but libvlc found no subtitle in it
         if not has_audio:
             self.notice.setText(T.NO_AUDIO)
             self.notice.show()

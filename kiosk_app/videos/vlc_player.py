@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
+from kiosk_app.logs import log_event
+from kiosk_app.videos.malloc import cap_malloc_arenas, trim_malloc
 from kiosk_app.videos.player import GuidePlayer, PlayerError, check_media_file
+from kiosk_app.videos.subtitles import subtitles_for_vlc
 
 log = logging.getLogger("kiosk.videos")
 
@@ -55,6 +60,7 @@ class VlcPlayer(GuidePlayer):
         self._handlers: dict = {}
         self._event_manager = None
         if self._vlc is not None:
+            cap_malloc_arenas()
             try:
                 self._instance = self._vlc.Instance(list(vlc_args))
             except Exception as exc:  # noqa: BLE001 - any failure means "no engine"
@@ -77,7 +83,8 @@ class VlcPlayer(GuidePlayer):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
         self._video: Path | None = None
-        self._subtitles: Path | None = None
+        self._subtitles: Path | None = None  # as handed to libvlc: UTF-8
+        self._copies: Path | None = None
         self._subtitles_visible = True
         self._playing = False
         self._at_end = False
@@ -129,6 +136,8 @@ class VlcPlayer(GuidePlayer):
 
     def load(self, video: Path, subtitles: Path | None = None) -> None:
         self.stop()
+        # Recorded first: an error below must name this file, not the one played before.
+        self._video, self._subtitles = Path(video), None
         if self._mp is None:
             self._fail(PlayerError.NO_ENGINE)
             return
@@ -136,11 +145,23 @@ class VlcPlayer(GuidePlayer):
         if problem is not None:
             self._fail(problem)
             return
-        self._video, self._subtitles = Path(video), subtitles
+        if subtitles is not None:
+            self._subtitles = subtitles_for_vlc(subtitles, self._subtitle_folder())
+            if self._subtitles is None:
+                log_event(log, "video.subtitles_unusable", level=logging.WARNING, subtitles=str(subtitles))
         self._saw_video = False
         self._tracks_reported = False
         self._last_position = -1.0
         self._set_fresh_media()
+
+    def _subtitle_folder(self) -> Path:
+        """Where UTF-8 copies of subtitles in other encodings go; removed when the player closes."""
+        if self._copies is None:
+            self._copies = Path(tempfile.mkdtemp(prefix="kiosk-subtitles-"))
+        return self._copies
+
+    def subtitles_loaded(self) -> bool:
+        return self._subtitles is not None
 
     def _set_fresh_media(self) -> None:
         self._subtitles_added = False
@@ -194,7 +215,9 @@ class VlcPlayer(GuidePlayer):
         self._pending_pause = False
         self._at_end = False
         if self._mp is not None:
-            self._mp.stop()
+            self._mp.stop()  # returns once libvlc's decoder and output threads have ended
+            if self._video is not None:
+                trim_malloc()
         self._set_playing(False)
 
     def set_volume(self, percent: int) -> None:
@@ -228,6 +251,9 @@ class VlcPlayer(GuidePlayer):
         if self._instance is not None:
             self._instance.release()
             self._instance = None
+        if self._copies is not None:
+            shutil.rmtree(self._copies, ignore_errors=True)
+            self._copies = None
 
     # ------------------------------------------------------------ events, on the main thread
 
@@ -271,7 +297,7 @@ class VlcPlayer(GuidePlayer):
         self.ended.emit()
 
     def _fail(self, error: PlayerError) -> None:
-        log.warning("video %s: %s", self._video, error.value)
+        log_event(log, "video.error", level=logging.WARNING, video=str(self._video), error=error.value)
         self.stop()
         self._video = None
         self.error.emit(error.value)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from video_media import one_guide_manifest
 
 from tests.conftest import wait_until
 
@@ -51,3 +52,23 @@ def test_touching_a_guide_shows_its_first_frame_then_the_menu_stops_it(start_kio
     closed = kiosk.wait_event("video.closed")
     assert closed["guide"] == "dang-nhap" and closed["finished"] is False
     kiosk.wait_event("ui.screen", screen="menu")
+
+
+@pytest.mark.parametrize("video", ["tone.mp4", "pattern.mp4"])
+def test_the_video_area_is_black_when_nothing_is_drawn(start_kiosk, xvfb_display, tmp_path, media_dir, video):
+    """Sound only, or a video played to its end: the area must not keep the list's picture."""
+    (media_dir / f"one-{video}.toml").write_text(one_guide_manifest(video), encoding="utf-8")
+    settings = tmp_path / "kiosk.toml"
+    settings.write_text(f'[videos]\nmanifest = "{media_dir / f"one-{video}.toml"}"\npause_after_step = false\n'
+                        'extra_vlc_args = ["--aout=dummy"]\n', encoding="utf-8")
+    kiosk = start_kiosk("--temp-data-dir", "--config", str(settings), "--start-screen", "guides",
+                        display=xvfb_display)
+    kiosk.wait_event("app.ready", screen="guides")
+    wait_until(lambda: max(pixel(xvfb_display, tmp_path / "list.png", VIDEO_MIDDLE)) > 200,
+               what="the guide list painted under where the video will be")
+    touch(xvfb_display, FIRST_GUIDE_TILE)
+    kiosk.wait_event("video.opened")
+    if video == "pattern.mp4":
+        kiosk.wait_event("video.finished")
+    wait_until(lambda: max(pixel(xvfb_display, tmp_path / "video.png", VIDEO_MIDDLE)) < 40, timeout=15,
+               what="a black video area")

@@ -99,6 +99,21 @@ def test_a_broken_library_leaves_the_kiosk_working(make_kiosk, qtbot, tmp_path):
     assert kiosk.nav.current == "menu"
 
 
+@pytest.mark.allow_log("video.guide_left_out", "video.unknown_guide")
+def test_one_bad_guide_hides_only_itself(make_kiosk, qtbot, library_dir, caplog):
+    manifest = library_dir / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('title = "Video không tiếng"', 'title = ""'),
+                        encoding="utf-8")
+    kiosk = make_kiosk(str(manifest))
+    qtbot.mouseClick(kiosk.window.findChild(QPushButton, "menu_guides"), Qt.MouseButton.LeftButton)
+    screen = kiosk.guides.list_screen
+    assert list(screen.tiles) == ["mau"] and not screen.message.isVisibleTo(screen)
+    left_out = [r.fields for r in caplog.records if getattr(r, "event", None) == "video.guide_left_out"]
+    assert left_out == [{"entry": "guides[1] (id=im-lang)", "problem": "'title' must be non-empty text",
+                         "manifest": str(manifest)}]
+    assert kiosk.guides.open("mau") and not kiosk.guides.open("im-lang")
+
+
 def test_watching_keeps_the_session_awake_until_the_video_waits(make_kiosk, qtbot, media_dir):
     kiosk = make_kiosk(str(media_dir / "manifest.toml"), idle_timeout_s=0.4)
     session = kiosk.sessions.current

@@ -49,23 +49,71 @@ def test_times_accept_seconds_and_minutes(library_dir):
     assert guide.step_end(0) == 1.5 and guide.step_end(2) is None
 
 
+def _edit(manifest: Path, *changes: tuple[str, str]) -> None:
+    text = manifest.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    manifest.write_text(text, encoding="utf-8")
+
+
 @pytest.mark.parametrize("change, entry, words", [
     (("start = 1.5", "start = 0"), "guides[0] (id=mau).steps[1]", "must come after the previous step"),
+    (("start = 1.5", "start = 4"), "guides[0] (id=mau).steps[2]", "must come after the previous step"),
     (('title = "Màu đỏ"\n', ""), "guides[0] (id=mau).steps[0]", "missing key 'title'"),
+    (('title = "Màu đỏ"\n', 'title = " "\n'), "guides[0] (id=mau).steps[0]", "must be non-empty text"),
+    (('title = "Video mẫu ba màu"', 'title = ""'), "guides[0] (id=mau)", "must be non-empty text"),
+    (('title = "Video mẫu ba màu"', f'title = "{"Rất dài " * 10}"'), "guides[0] (id=mau)", "at most 60"),
+    (('title = "Màu đỏ"\n', f'title = "{"Bước " * 20}"\n'), "guides[0] (id=mau).steps[0]", "at most 60"),
+    (('description = "Đỏ', f'description = "{"Mô tả " * 50}'), "guides[0] (id=mau)", "at most 200"),
     (('start = "0:03"', 'start = "ba giây"'), "guides[0] (id=mau).steps[2].start", "not a time"),
-    (('id = "im-lang"', 'id = "mau"'), "guides[1]", "used twice"),
-    (('id = "im-lang"', 'id = "Im Lặng"'), "guides[1]", "may hold only"),
-    (('video = "silent.mp4"\n', ""), "guides[1] (id=im-lang)", "missing key 'video'"),
-    (("version = 1", "version = 7"), "version", "not supported"),
+    (('id = "mau"', 'id = "Màu"'), "guides[0]", "may hold only"),
+    (('video = "pattern.mp4"\n', ""), "guides[0] (id=mau)", "missing key 'video'"),
     (("[[guides.steps]]\ntitle = \"Một bước\"", "[guides.x]\ntitle = \"Một bước\""), "guides[1] (id=im-lang)",
      "at least one [[guides.steps]]"),
+])
+def test_a_bad_guide_is_left_out_and_the_others_stay(library_dir, change, entry, words):
+    manifest = library_dir / "manifest.toml"
+    _edit(manifest, change)
+    library = load_library(manifest)
+    assert [g.id for g in library.guides] == (["mau"] if entry.startswith("guides[1]") else ["im-lang"])
+    messages = [str(p) for p in library.problems]
+    assert messages and all(m.startswith(f"{manifest}: {entry}") for m in messages), messages
+    assert any(words in m for m in messages), messages
+    assert check_library(manifest)[:len(messages)] == messages
+
+
+def test_a_second_guide_with_the_same_id_is_left_out(library_dir):
+    manifest = library_dir / "manifest.toml"
+    _edit(manifest, ('id = "im-lang"', 'id = "mau"'))
+    library = load_library(manifest)
+    assert [g.title for g in library.guides] == ["Video mẫu ba màu"]
+    assert [str(p) for p in library.problems] == [f"{manifest}: guides[1]: id 'mau' is used twice"]
+
+
+def test_every_problem_is_reported_in_one_run(library_dir):
+    manifest = library_dir / "manifest.toml"
+    _edit(manifest, ("start = 1.5", "start = 0"), ('title = "Màu đỏ"\n', 'title = ""\n'),
+          ('start = "0:03"', 'start = "ba giây"'), ('title = "Video không tiếng"', 'title = ""'),
+          ('video = "silent.mp4"', 'video = "khong-co.mp4"'))
+    library = load_library(manifest)
+    assert library.guides == ()
+    problems = check_library(manifest)
+    expected = [("guides[0] (id=mau).steps[0]", "non-empty"), ("guides[0] (id=mau).steps[2].start", "not a time"),
+                ("guides[0] (id=mau).steps[1]", "must come after"), ("guides[1] (id=im-lang)", "non-empty"),
+                ("guides[1] (id=im-lang)", "khong-co.mp4 does not exist"), ("guides[1] (id=im-lang)", "no subtitles")]
+    assert len(problems) == len(expected), problems
+    for (entry, words), line in zip(expected, problems):
+        assert line.startswith(f"{manifest}: {entry}: ") and words in line, line
+
+
+@pytest.mark.parametrize("change, entry, words", [
+    (("version = 1", "version = 7"), "version", "not supported"),
     (("version = 1", "version = ["), "file", "not valid TOML"),
 ])
-def test_manifest_errors_name_the_file_and_entry(library_dir, change, entry, words):
+def test_an_unusable_manifest_names_the_file_and_entry(library_dir, change, entry, words):
     manifest = library_dir / "manifest.toml"
-    text = manifest.read_text(encoding="utf-8")
-    assert change[0] in text
-    manifest.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    _edit(manifest, change)
     with pytest.raises(ManifestError) as caught:
         load_library(manifest)
     message = str(caught.value)

@@ -6,10 +6,10 @@ import pytest
 
 from kiosk_app.videos import vlc_player
 from kiosk_app.videos.library import load_library
-from kiosk_app.videos.playback import GuidePlayback
+from kiosk_app.videos.playback import GuidePlayback, watched_fraction
 from kiosk_app.videos.player import PlayerError
 from kiosk_app.videos.vlc_player import VlcPlayer
-from video_media import STEP_S, VLC_TEST_ARGS
+from video_media import STEP_S, VLC_TEST_ARGS, make_png, one_guide_manifest
 
 WAIT_MS = 10_000
 ALLOWED_FIELDS = {"guide", "step", "steps", "via", "from_step", "left_early", "furthest_step", "finished",
@@ -177,3 +177,57 @@ def test_an_unreadable_file_is_told_apart(monkeypatch, tmp_path):
     monkeypatch.undo()
     assert player_module.check_media_file(video) is None
     assert player_module.check_media_file(tmp_path / "none.mp4") == PlayerError.MISSING
+
+
+@pytest.mark.allow_log("video")
+def test_the_error_log_names_the_file_that_failed(qtbot, player, media_dir, caplog):
+    with qtbot.waitSignal(player.playing_changed, timeout=WAIT_MS):
+        player.load(media_dir / "pattern.mp4")
+        player.play()
+    for name in ("nothing.mp4", "corrupt.mp4"):
+        caplog.clear()
+        with qtbot.waitSignal(player.error, timeout=WAIT_MS):
+            player.load(media_dir / name)
+            player.play()
+        logged = [r for r in caplog.records if getattr(r, "event", None) == "video.error"]
+        assert [r.fields["video"] for r in logged] == [str(media_dir / name)]
+
+
+def _one_guide(folder, video, starts):
+    (folder / "one.toml").write_text(one_guide_manifest(video, starts), encoding="utf-8")
+    return load_library(folder / "one.toml").guide("mot")
+
+
+def test_watched_fraction_is_against_the_video_length(qtbot, player, events, library_dir):
+    # Steps start at 0 and 1.5 s of a 4.5 s video: half of it watched is 0.5, not 1.5 of 1.5.
+    playback = make_playback(player, events)
+    playback.open(_one_guide(library_dir, "pattern.mp4", (0, 1.5)))
+    wait_position(qtbot, player, 2.25)
+    playback.close()
+    closed = events[-1][1]
+    assert events[-1][0] == "video.closed" and closed["finished"] is False
+    assert 0.45 <= closed["watched_fraction"] < 0.75, closed
+
+
+@pytest.mark.parametrize("video, starts, step", [("pattern.mp4", (0, 20), 1), ("picture.mp4", (0,), 0)])
+def test_a_step_past_the_end_or_a_still_picture_finishes_the_guide(qtbot, events, library_dir, video, starts, step):
+    """A step that starts after the video's end, or a PNG named .mp4, ends as a watched guide."""
+    make_png(library_dir / "picture.mp4")
+    player = VlcPlayer(VLC_TEST_ARGS + ("--image-duration=1",))  # a still lasts 10 s by default
+    try:
+        playback = make_playback(player, events)
+        with qtbot.waitSignal(playback.finished, timeout=WAIT_MS):
+            playback.open(_one_guide(library_dir, video, starts), step=step)
+        playback.close()
+    finally:
+        player.close()
+    names = [e for e, _ in events]
+    assert "video.finished" in names and names[-1] == "video.closed" and events[-1][1]["finished"] is True
+    assert events[-1][1]["watched_fraction"] == 1.0
+
+
+def test_watched_fraction_is_the_furthest_point_over_the_length():
+    assert watched_fraction(6.0, 12.0, finished=False) == 0.5
+    assert watched_fraction(13.0, 12.0, finished=False) == 1.0
+    assert watched_fraction(3.0, 12.0, finished=True) == 1.0
+    assert watched_fraction(0.0, 0.0, finished=False) is None  # never played: the length is unknown

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from video_media import COLOURS, VLC_TEST_ARGS
+from video_media import COLOURS, VLC_TEST_ARGS, one_guide_manifest
 
 from kiosk_app.strings import videos as T
 from kiosk_app.videos import vlc_player
@@ -22,21 +22,6 @@ from kiosk_app.videos.vlc_player import VlcPlayer
 WAIT_MS = 10_000
 PROBE = Path(__file__).with_name("x11_probe.py")
 BUNDLED = Path(__file__).resolve().parents[2] / "videos" / "manifest.toml"
-
-
-@pytest.fixture
-def screen(qtbot):
-    events = []
-    player = VlcPlayer(VLC_TEST_ARGS)
-    playback = GuidePlayback(player, lambda event, **fields: events.append((event, fields)), pause_after_step=False)
-    w = GuidePlayerScreen(playback)
-    w.events = events
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    yield w
-    w.reset()
-    player.close()
 
 
 def test_guide_list_shows_every_guide_with_its_thumbnail(qtbot):
@@ -117,7 +102,7 @@ def test_a_missing_video_then_a_good_one(qtbot, screen, library_dir):
     assert screen.video_stack.currentWidget() is screen.surface and screen.play_button.isVisibleTo(screen)
     qtbot.waitUntil(lambda: screen.notice.isVisibleTo(screen) and screen.notice.text() == T.NO_AUDIO,
                     timeout=WAIT_MS)
-    assert screen.subtitles_button.text() == T.NO_SUBTITLES and not screen.subtitles_button.isEnabled()
+    assert not screen.subtitles_button.isVisibleTo(screen)  # this guide has no subtitles
 
 
 @pytest.mark.allow_log("video")
@@ -170,3 +155,12 @@ def test_real_window_shows_the_frames_of_each_step(xvfb_display, media_dir, tmp_
     for shot, (_, colour) in zip(shots, COLOURS):
         assert _near(shot["rgb"], colour), shot
         assert shot["current"] == shot["step"] and shot["checked"][shot["step"]]
+
+
+def test_a_step_past_the_end_says_the_video_is_over(qtbot, screen, library_dir):
+    (library_dir / "one.toml").write_text(one_guide_manifest("pattern.mp4", (0, 20)), encoding="utf-8")
+    with qtbot.waitSignal(screen.playback.finished, timeout=WAIT_MS):
+        screen.open_guide(load_library(library_dir / "one.toml").guide("mot"), step=1)
+    assert screen.notice.isVisibleTo(screen) and screen.notice.text() == T.GUIDE_DONE
+    assert screen.play_button.text() == T.RESTART
+    assert "video.finished" in [e for e, _ in screen.events]

@@ -66,3 +66,24 @@ def make_pattern(path: Path, audio: bool = True, size: str = "320x180") -> Path:
                     "[0][1][2]concat=n=3:v=1:a=0,format=yuv420p[v]", *maps,
                     "-c:v", "libx264", "-g", "5", "-t", str(STEP_S * 3), str(path)], check=True)
     return path
+
+
+def make_tone(path: Path, seconds: float = 3.0) -> Path:
+    """Sound and no picture: a guide whose video area libvlc never draws into."""
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"sine=f=440:d={seconds}",
+                    "-c:a", "aac", "-b:a", "32k", str(path)], check=True)
+    return path
+
+
+def one_guide_manifest(video: str, starts=(0,)) -> str:
+    """A manifest with one guide, id "mot", playing `video` with a step at each of `starts`."""
+    steps = "".join(f'\n[[guides.steps]]\ntitle = "Bước {i + 1}"\nstart = {s}\n' for i, s in enumerate(starts))
+    return f'version = 1\n\n[[guides]]\nid = "mot"\ntitle = "Một video"\nvideo = "{video}"\n{steps}'
+
+
+def make_png(path: Path) -> Path:
+    """A PNG picture under whatever name is given (an administrator's mistake: "video.mp4")."""
+    from PIL import Image
+
+    Image.new("RGB", (320, 180), (255, 0, 0)).save(path, format="PNG")
+    return path
