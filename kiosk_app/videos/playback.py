@@ -139,6 +139,8 @@ class GuidePlayback(QObject):
             return
         guide, self.guide = self.guide, None
         length = self._length or self.player.duration()  # read before stop(), which forgets it
+        if self._landing is None:  # where it stands now: position updates come a moment late
+            self._max_position = max(self._max_position, self.player.position())
         self.player.stop()
         self._record("video.closed", guide=guide.id, step=self.current, furthest_step=self._furthest,
                      steps=len(guide.steps), finished=self.at_end,
