@@ -217,9 +217,12 @@ def _csv_field(value):
 
 
 def _csv_field_sql(expr: str) -> str:
-    """`_csv_field` in SQL (four instr() cost a third of one GLOB '*[...]*' on a session id)."""
+    """`_csv_field(csv_text(expr))` in SQL: the raw value is searched for the characters to quote
+    (the apostrophe csv_text may add is not one of them), so its formula test runs once a row;
+    four instr() cost a third of one GLOB '*[...]*' on a session id."""
     special = " OR ".join(f"instr({expr}, {c})" for c in ("','", "'\"'", "char(10)", "char(13)"))
-    return f"CASE WHEN {special} THEN '\"' || replace({expr}, '\"', '\"\"') || '\"' ELSE {expr} END"
+    safe = _formula_safe(expr)
+    return f"CASE WHEN {special} THEN '\"' || replace({safe}, '\"', '\"\"') || '\"' ELSE {safe} END"
 
 
 def session_columns(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[list[str], dict]:
@@ -230,10 +233,13 @@ def session_columns(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[l
     that comes from people or the log is made formula-safe: names (bound as parameters) here in
     Python, raw column values in SQL. Bind `lo` and `hi` (utc_bounds) too."""
     p: dict = {}
-    raw = (lambda e: _csv_field_sql(_formula_safe(e))) if for_csv else (lambda e: e)
+    raw = _csv_field_sql if for_csv else (lambda e: e)
     text = (lambda v: _csv_field(csv_text(v))) if for_csv else (lambda v: v)
     shift = _param(p, f"{offset_hours:+d} hours")
     yes, no = _param(p, text(T.YES)), _param(p, text(T.NO))
+
+    def or_empty(column: str) -> str:  # raw(coalesce(column, '')), without testing '' a row
+        return f"CASE WHEN {column} IS NULL THEN '' ELSE {raw(column)} END"
 
     def cases(column: str, names: dict, otherwise: str) -> str:
         return _cases(column, {code: text(name) for code, name in names.items()}, p, otherwise)
@@ -245,20 +251,20 @@ def session_columns(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[l
     cols = [
         raw("id"), raw("kiosk_id"), *when,
         "CASE WHEN duration_s IS NULL THEN '' ELSE round(duration_s / 60.0, 1) END",
-        cases("mode", T.MODE_NAMES, raw("coalesce(mode, '')")),
-        raw("coalesce(procedure_code, '')"),
+        cases("mode", T.MODE_NAMES, or_empty("mode")),
+        or_empty("procedure_code"),
         f"CASE WHEN coalesce(procedure_code, '') = '' THEN {_param(p, text(T.NO_PROCEDURE))} ELSE "
         f"{cases('procedure_code', labels.procedures, raw('procedure_code'))} END",
         "CASE WHEN coalesce(officer_id, 0) = 0 THEN '' ELSE "
         f"{cases('officer_id', labels.officers, chr(39) + '#' + chr(39) + ' || officer_id')} END",
         f"CASE WHEN helped THEN {yes} ELSE {no} END",
         cases(f"({EFFECTIVE_OUTCOME})", T.OUTCOME_NAMES, _param(p, text(T.UNKNOWN))),
-        cases("not_filed_reason", T.NOT_FILED_REASONS, raw("coalesce(not_filed_reason, '')")),
+        cases("not_filed_reason", T.NOT_FILED_REASONS, or_empty("not_filed_reason")),
         f"CASE WHEN submitted THEN {yes} ELSE {no} END",
         cases("satisfaction", T.SAT_LEVELS, "''"),
         cases("trips", T.SAT_TRIPS, "''"),
-        cases("satisfaction_reason", T.SAT_WHY, raw("coalesce(satisfaction_reason, '')")),
-        cases("end_reason", T.END_REASONS, raw("coalesce(end_reason, '')")),
+        cases("satisfaction_reason", T.SAT_WHY, or_empty("satisfaction_reason")),
+        cases("end_reason", T.END_REASONS, or_empty("end_reason")),
     ]
     return cols, p
 
