@@ -272,9 +272,9 @@ def session_columns(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[l
 def session_sql(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[str, dict]:
     cols, p = session_columns(labels, offset_hours, for_csv)
     where = IN_RANGE.replace("started_at >= ?", "started_at >= :lo").replace("started_at < ?", "started_at < :hi")
-    if for_csv:  # one column: the line (printf writes NULL as nothing, like the csv module)
+    if for_csv:  # one column: the line's UTF-8 bytes (printf writes NULL as nothing, like the csv module)
         line = _param(p, ",".join(["%s"] * len(cols)) + "\r\n")
-        cols = [f"printf({line}, {', '.join(cols)})"]
+        cols = [f"CAST(printf({line}, {', '.join(cols)}) AS BLOB)"]
     return f"SELECT {', '.join(cols)} FROM sessions WHERE {where} ORDER BY started_at", p
 
 
@@ -334,9 +334,14 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
     with atomic_file(target) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             csv.writer(f).writerow(T.EXPORT_SESSION_COLUMNS)
+            f.flush()
             lines = session_rows(conn, rng, labels, offset_hours, for_csv=True)
-            while chunk := lines.fetchmany(5000):
-                f.write("".join(line for line, in chunk))
+            encoding = conn.execute("PRAGMA encoding").fetchone()[0]  # the kiosk's: UTF-8
+            while chunk := lines.fetchmany(5000):  # bytes, as SQLite made them: nothing decoded
+                if encoding == "UTF-8":
+                    f.buffer.write(b"".join(line for line, in chunk))
+                else:
+                    f.write(b"".join(line for line, in chunk).decode(encoding))
     with atomic_file(side) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)

@@ -502,3 +502,21 @@ def test_csv_lines_made_by_sqlite_are_what_the_csv_module_writes(hostile, tmp_pa
         f.readline()  # the heading
         assert f.read() == expected.getvalue()
     assert len(read_csv(written[0])) == 5
+
+
+def test_csv_of_a_utf16_log_is_utf8_too(tmp_path):
+    """The lines come from SQLite as bytes in the database's encoding; the file is UTF-8 anyway."""
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "u16.db", isolation_level=None)
+    conn.execute("PRAGMA encoding = 'UTF-16le'")
+    conn.execute("CREATE TABLE sessions (id TEXT, kiosk_id TEXT, started_at TEXT, start_kind TEXT, mode TEXT, "
+                 "procedure_code TEXT, officer_id INT, helped INT, submitted INT, outcome TEXT, "
+                 "not_filed_reason TEXT, duration_s REAL, satisfaction INT, trips INT, satisfaction_reason TEXT, "
+                 "end_reason TEXT)")
+    conn.execute("INSERT INTO sessions (id, kiosk_id, started_at, start_kind, mode, procedure_code, outcome) "
+                 "VALUES ('s1', 'k1', '2026-11-02T03:00:00', 'resident', 'self', 'A', 'filed_alone')")
+    conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, session_id TEXT, ts TEXT, event TEXT, data TEXT)")
+    written = E.write_csv(conn, NOV, LABELS, tmp_path / "u.csv", 7)
+    row = read_csv(written[0])[1]
+    assert row[0] == "s1" and row[7] == "Đăng ký khai sinh" and row[10] == T.OUTCOME_NAMES["filed_alone"]
