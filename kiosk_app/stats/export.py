@@ -205,39 +205,76 @@ def _formula_safe(expr: str) -> str:
             f"THEN char(39) || {expr} ELSE {expr} END")
 
 
-def session_sql(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[str, dict]:
+# A field Python's csv writer (QUOTE_MINIMAL) puts in quotes: one holding , " CR or LF.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def _csv_field(value):
+    """A value as the csv module writes it (numbers and None as they are)."""
+    if isinstance(value, str) and _NEEDS_QUOTES.search(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _csv_field_sql(expr: str) -> str:
+    """`_csv_field(csv_text(expr))` in SQL: the raw value is searched for the characters to quote
+    (the apostrophe csv_text may add is not one of them), so its formula test runs once a row;
+    four instr() cost a third of one GLOB '*[...]*' on a session id."""
+    special = " OR ".join(f"instr({expr}, {c})" for c in ("','", "'\"'", "char(10)", "char(13)"))
+    safe = _formula_safe(expr)
+    return f"CASE WHEN {special} THEN '\"' || replace({safe}, '\"', '\"\"') || '\"' ELSE {safe} END"
+
+
+def session_columns(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[list[str], dict]:
     """The query whose rows are the sessions file, in Vietnamese, in the order of
-    EXPORT_SESSION_COLUMNS: every label and date is made by SQLite, in C, so a year's sessions are
-    written about as fast as `sqlite3 -csv` writes the bare table. For CSV, text that comes from
-    people or the log is made formula-safe: names (bound as parameters) here in Python, raw
-    column values in SQL. Bind `lo` and `hi` (utc_bounds) too."""
-    raw = _formula_safe if for_csv else (lambda e: e)
-    text = csv_text if for_csv else (lambda v: v)
+    EXPORT_SESSION_COLUMNS: every label and date is made by SQLite, in C. For CSV each row is one
+    finished line of the file (fields quoted as Python's csv module quotes them, CRLF), so a
+    year's sessions are written about as fast as `sqlite3 -csv` writes the bare table, and text
+    that comes from people or the log is made formula-safe: names (bound as parameters) here in
+    Python, raw column values in SQL. Bind `lo` and `hi` (utc_bounds) too."""
     p: dict = {}
+    raw = _csv_field_sql if for_csv else (lambda e: e)
+    text = (lambda v: _csv_field(csv_text(v))) if for_csv else (lambda v: v)
     shift = _param(p, f"{offset_hours:+d} hours")
-    yes, no = _param(p, T.YES), _param(p, T.NO)
-    procedures = {code: text(name) for code, name in labels.procedures.items()}
-    officers = {sid: text(name) for sid, name in labels.officers.items()}
+    yes, no = _param(p, text(T.YES)), _param(p, text(T.NO))
+
+    def or_empty(column: str) -> str:  # raw(coalesce(column, '')), without testing '' a row
+        return f"CASE WHEN {column} IS NULL THEN '' ELSE {raw(column)} END"
+
+    def cases(column: str, names: dict, otherwise: str) -> str:
+        return _cases(column, {code: text(name) for code, name in names.items()}, p, otherwise)
+
+    if for_csv:  # the date and the time fields from one strftime
+        when = [f"strftime('%d/%m/%Y,%H:%M', started_at, {shift})"]
+    else:
+        when = [f"strftime('%d/%m/%Y', started_at, {shift})", f"strftime('%H:%M', started_at, {shift})"]
     cols = [
-        raw("id"), raw("kiosk_id"), f"strftime('%d/%m/%Y', started_at, {shift})",
-        f"strftime('%H:%M', started_at, {shift})",
+        raw("id"), raw("kiosk_id"), *when,
         "CASE WHEN duration_s IS NULL THEN '' ELSE round(duration_s / 60.0, 1) END",
-        _cases("mode", T.MODE_NAMES, p, raw("coalesce(mode, '')")),
-        raw("coalesce(procedure_code, '')"),
-        f"CASE WHEN coalesce(procedure_code, '') = '' THEN {_param(p, T.NO_PROCEDURE)} ELSE "
-        f"{_cases('procedure_code', procedures, p, raw('procedure_code'))} END",
+        cases("mode", T.MODE_NAMES, or_empty("mode")),
+        or_empty("procedure_code"),
+        f"CASE WHEN coalesce(procedure_code, '') = '' THEN {_param(p, text(T.NO_PROCEDURE))} ELSE "
+        f"{cases('procedure_code', labels.procedures, raw('procedure_code'))} END",
         "CASE WHEN coalesce(officer_id, 0) = 0 THEN '' ELSE "
-        f"{_cases('officer_id', officers, p, chr(39) + '#' + chr(39) + ' || officer_id')} END",
+        f"{cases('officer_id', labels.officers, chr(39) + '#' + chr(39) + ' || officer_id')} END",
         f"CASE WHEN helped THEN {yes} ELSE {no} END",
-        _cases(f"({EFFECTIVE_OUTCOME})", T.OUTCOME_NAMES, p, _param(p, T.UNKNOWN)),
-        _cases("not_filed_reason", T.NOT_FILED_REASONS, p, raw("coalesce(not_filed_reason, '')")),
+        cases(f"({EFFECTIVE_OUTCOME})", T.OUTCOME_NAMES, _param(p, text(T.UNKNOWN))),
+        cases("not_filed_reason", T.NOT_FILED_REASONS, or_empty("not_filed_reason")),
         f"CASE WHEN submitted THEN {yes} ELSE {no} END",
-        _cases("satisfaction", T.SAT_LEVELS, p, "''"),
-        _cases("trips", T.SAT_TRIPS, p, "''"),
-        _cases("satisfaction_reason", T.SAT_WHY, p, raw("coalesce(satisfaction_reason, '')")),
-        _cases("end_reason", T.END_REASONS, p, raw("coalesce(end_reason, '')")),
+        cases("satisfaction", T.SAT_LEVELS, "''"),
+        cases("trips", T.SAT_TRIPS, "''"),
+        cases("satisfaction_reason", T.SAT_WHY, or_empty("satisfaction_reason")),
+        cases("end_reason", T.END_REASONS, or_empty("end_reason")),
     ]
+    return cols, p
+
+
+def session_sql(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[str, dict]:
+    cols, p = session_columns(labels, offset_hours, for_csv)
     where = IN_RANGE.replace("started_at >= ?", "started_at >= :lo").replace("started_at < ?", "started_at < :hi")
+    if for_csv:  # one column: the line's UTF-8 bytes (printf writes NULL as nothing, like the csv module)
+        line = _param(p, ",".join(["%s"] * len(cols)) + "\r\n")
+        cols = [f"CAST(printf({line}, {', '.join(cols)}) AS BLOB)"]
     return f"SELECT {', '.join(cols)} FROM sessions WHERE {where} ORDER BY started_at", p
 
 
@@ -296,9 +333,15 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
     check_target(side)  # before any work: both names must be fit to write
     with atomic_file(target) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            out = csv.writer(f)
-            out.writerow(T.EXPORT_SESSION_COLUMNS)
-            out.writerows(session_rows(conn, rng, labels, offset_hours, for_csv=True))
+            csv.writer(f).writerow(T.EXPORT_SESSION_COLUMNS)
+            f.flush()
+            lines = session_rows(conn, rng, labels, offset_hours, for_csv=True)
+            encoding = conn.execute("PRAGMA encoding").fetchone()[0]  # the kiosk's: UTF-8
+            while chunk := lines.fetchmany(5000):  # bytes, as SQLite made them: nothing decoded
+                if encoding == "UTF-8":
+                    f.buffer.write(b"".join(line for line, in chunk))
+                else:
+                    f.write(b"".join(line for line, in chunk).decode(encoding))
     with atomic_file(side) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)

@@ -208,7 +208,11 @@ def _unpack(row: dict) -> list:
         packed = row.pop("_".join(names)) or 0
         for i, name in enumerate(names):
             row[name] = (packed >> (_FIELD_BITS * i)) & mask
-    return [row[name] or 0 for name in COUNT_SQL]
+    return _in_order(row)
+
+
+def _in_order(row: dict) -> list:
+    return [row.get(name) or 0 for name in COUNT_SQL]
 
 
 # Sessions in the range whose portal showed its success page (an event at or after the start).
@@ -223,11 +227,17 @@ _PORTAL_COLUMN = list(COUNT_SQL).index("portal_submitted")
 def cube(conn: sqlite3.Connection, rng: DateRange,
          offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, str, str, tuple]]:
     """Rows of (local day, procedure, officer, the Counts fields in COUNT_SQL's order)."""
+    from kiosk_app.stats import day_totals
+
     lo, hi = utc_bounds(rng, offset_hours)
     shift = f"{offset_hours:+d} hours"
-    cursor = conn.execute(CUBE_SQL, [shift, lo, hi])
-    names = [d[0] for d in cursor.description]
-    rows = {(r[0], r[1], str(r[2])): _unpack(dict(zip(names[3:], r[3:]))) for r in cursor.fetchall()}
+    if day_totals.available(conn, offset_hours):  # the per-day totals the triggers keep
+        rows = {(day, procedure, str(officer)): _in_order(values)
+                for day, procedure, officer, values in day_totals.cube_rows(conn, str(rng.start), str(rng.end))}
+    else:
+        cursor = conn.execute(CUBE_SQL, [shift, lo, hi])
+        names = [d[0] for d in cursor.description]
+        rows = {(r[0], r[1], str(r[2])): _unpack(dict(zip(names[3:], r[3:]))) for r in cursor.fetchall()}
     for day, procedure, officer, n in conn.execute(PORTAL_SQL, [shift, lo, lo, hi]):
         rows[(day, procedure, str(officer))][_PORTAL_COLUMN] = n
     return [(*key, tuple(values)) for key, values in rows.items()]
@@ -355,9 +365,14 @@ DETAILS_SQL = f"""
 
 def details(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> tuple[dict[str, int], Satisfaction]:
     """Reasons for not filing, and the ratings."""
+    from kiosk_app.stats import day_totals
+
     found: dict[str, Counter] = {"reason": Counter(), "rating": Counter(), "trips": Counter(), "low": Counter()}
-    cursor = conn.execute(DETAILS_SQL, utc_bounds(rng, offset_hours))
-    assert [d[0] for d in cursor.description] == ["reason", "satisfaction", "trips", "satisfaction_reason", "n"]
+    if day_totals.available(conn, offset_hours):  # the per-day totals the triggers keep
+        cursor = day_totals.details_rows(conn, str(rng.start), str(rng.end))
+    else:
+        cursor = conn.execute(DETAILS_SQL, utc_bounds(rng, offset_hours))
+        assert [d[0] for d in cursor.description] == ["reason", "satisfaction", "trips", "satisfaction_reason", "n"]
     for reason, rating, trips, low, n in cursor:
         for what, value in (("reason", reason), ("rating", rating), ("trips", trips), ("low", low)):
             if value is not None:

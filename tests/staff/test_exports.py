@@ -477,3 +477,46 @@ def test_xlsx_days_sheet_lists_every_day(dataset, tmp_path):
     export_to("xlsx", dataset.database.conn, NOV, LABELS, out, 7)
     days = list(openpyxl.load_workbook(out, read_only=True)[T.SHEET_DAYS].iter_rows(values_only=True))[1:]
     assert [r[0] for r in days] == [f"2026-11-{d:02d}" for d in range(1, 31)] and days[3][1] == 0
+
+
+def test_csv_lines_made_by_sqlite_are_what_the_csv_module_writes(hostile, tmp_path):
+    """The sessions file's lines are built by SQLite (quotes, formula escaping, CRLF); they equal
+    csv.writer's lines of the same rows made formula-safe, whatever the log and the names hold."""
+    import io
+
+    from tests.staff.conftest import add_session
+
+    store, labels = hostile
+    odd = {"id": 'x3,"q"', "kiosk_id": "=k\r\n1", "procedure_code": 'A,"B"', "not_filed_reason": "@x,\ny",
+           "satisfaction_reason": '"', "end_reason": "-\n", "mode": "m,1", "duration_s": 95.25,
+           "outcome": "not_filed", "satisfaction": 7, "trips": 1}
+    add_session(store.database, odd.pop("id"), "2026-11-03T04:00:00.000+00:00", **odd)
+    add_session(store.database, "x4", "2026-11-04T04:00:00.000+00:00", mode="self", end_reason=None,
+                officer_id=9, helped=None, submitted=None)
+    names = Labels({**labels.procedures, 'A,"B"': 'Tên, có "ngoặc"\nxuống dòng'}, labels.officers)
+    conn = store.database.conn
+    expected = io.StringIO(newline="")
+    csv.writer(expected).writerows(map(E.csv_row, E.session_rows(conn, NOV, names, 7)))
+    written = E.write_csv(conn, NOV, names, tmp_path / "x.csv", 7)
+    with open(written[0], encoding="utf-8-sig", newline="") as f:
+        f.readline()  # the heading
+        assert f.read() == expected.getvalue()
+    assert len(read_csv(written[0])) == 5
+
+
+def test_csv_of_a_utf16_log_is_utf8_too(tmp_path):
+    """The lines come from SQLite as bytes in the database's encoding; the file is UTF-8 anyway."""
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "u16.db", isolation_level=None)
+    conn.execute("PRAGMA encoding = 'UTF-16le'")
+    conn.execute("CREATE TABLE sessions (id TEXT, kiosk_id TEXT, started_at TEXT, start_kind TEXT, mode TEXT, "
+                 "procedure_code TEXT, officer_id INT, helped INT, submitted INT, outcome TEXT, "
+                 "not_filed_reason TEXT, duration_s REAL, satisfaction INT, trips INT, satisfaction_reason TEXT, "
+                 "end_reason TEXT)")
+    conn.execute("INSERT INTO sessions (id, kiosk_id, started_at, start_kind, mode, procedure_code, outcome) "
+                 "VALUES ('s1', 'k1', '2026-11-02T03:00:00', 'resident', 'self', 'A', 'filed_alone')")
+    conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, session_id TEXT, ts TEXT, event TEXT, data TEXT)")
+    written = E.write_csv(conn, NOV, LABELS, tmp_path / "u.csv", 7)
+    row = read_csv(written[0])[1]
+    assert row[0] == "s1" and row[7] == "Đăng ký khai sinh" and row[10] == T.OUTCOME_NAMES["filed_alone"]
