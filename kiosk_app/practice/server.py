@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 import secrets
 import threading
 import unicodedata
@@ -78,6 +79,27 @@ class PracticeSite:
             TITLE_SEARCH if query else TITLE_HOME, "home.html", logged_in, query=html.escape(query), results=results,
             procedures=self.procedure_items(self.procedures),
         )
+
+
+def receipt_pdf(code: str) -> bytes:
+    """The practice receipt: a one-page PDF made by hand (tiny, valid, no library needed)."""
+    stream = b"BT /F1 20 Tf 72 760 Td (BIEN NHAN HO SO LUYEN TAP) Tj 0 -32 Td (Ma ho so: " + code.encode("ascii") \
+        + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def _error_box(message: str) -> str:
@@ -196,6 +218,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._not_found()
             return self._send(site.page(TITLE_SUCCESS, "success.html", self._logged_in(),
                                         name=html.escape(proc["name"]), code=html.escape(code)))
+        if path == "/ho-so/bien-nhan" and re.fullmatch(r"LT-[0-9A-F]{8}", query.get("ma", "")):
+            return self._send(receipt_pdf(query["ma"]), ctype="application/pdf",
+                              headers={"Content-Disposition": "attachment; filename=bien-nhan.pdf"})
         return self._not_found()
 
     def _form_page(self, proc: dict, fields: dict[str, str], error: str) -> bytes:

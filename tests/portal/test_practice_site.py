@@ -50,6 +50,9 @@ def test_whole_flow_over_http(practice):
     assert "/ho-so/da-nop" in r.url
     assert re.search(r"Mã hồ sơ: <span[^>]*>LT-[0-9A-F]{8}<", r.text)
     pages.append(r)
+    receipt = http.get(base + re.search(r'id="receipt" href="([^"]+)"', r.text).group(1), timeout=5)
+    assert receipt.headers["Content-Disposition"] == "attachment; filename=bien-nhan.pdf"
+    assert receipt.content.startswith(b"%PDF-1.4") and b"LT-" in receipt.content
     for page in pages:
         assert "CHẾ ĐỘ LUYỆN TẬP" in page.text
         assert "LUYỆN TẬP" in re.search(r"<title>(.*)</title>", page.text).group(1)
@@ -58,6 +61,7 @@ def test_whole_flow_over_http(practice):
 def test_unknown_pages_and_forged_success(practice):
     assert requests.get(practice.base_url + "/thu-tuc/khong-co", timeout=5).status_code == 404
     assert requests.get(practice.base_url + "/ho-so/da-nop?tt=khai-sinh&ma=X", timeout=5).status_code == 404
+    assert requests.get(practice.base_url + "/ho-so/bien-nhan?ma=LT-(x)", timeout=5).status_code == 404
     # Not logged in: the form post is sent back to the login page.
     r = requests.post(practice.base_url + "/ho-so/nop", data={"pid": "khai-sinh"}, timeout=5)
     assert "/dang-nhap" in r.url
