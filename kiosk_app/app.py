@@ -29,7 +29,7 @@ from kiosk_app.shell.screens.overlays import IdleOverlay
 from kiosk_app.shell.screens.staff import StaffPinScreen
 from kiosk_app.shell.screens.startup_problem import StartupProblemScreen
 from kiosk_app.shell.widgets import ConfirmOverlay
-from kiosk_app.shell.window import KioskWindow, LockdownFilter, present
+from kiosk_app.shell.window import KioskWindow, LockdownFilter, WindowInputFilters, present
 from kiosk_app.storage.session_store import SessionStore
 from kiosk_app.strings import common as T
 from kiosk_app.watchdog import SystemdWatchdog
@@ -83,12 +83,12 @@ class Kiosk:
         self.outcomes = SessionOutcomes(self.sessions, self.store)
         self._feedback_for: str | None = None
         self.idle = IdleWatcher(config.session.idle_timeout_s, config.session.countdown_s)
-        QApplication.instance().installEventFilter(self.idle)
 
         self.window = KioskWindow(windowed=options.windowed)
         self.nav = self.window.nav
         self.lockdown = LockdownFilter(self.window)
-        QApplication.instance().installEventFilter(self.lockdown)
+        # On the kiosk's own windows, never on the QApplication (see WindowInputFilters).
+        self.input_filters = WindowInputFilters([self.idle, self.lockdown], self.window)
         self._build_screens()
         self._wire()
         self.scanning = self.guides = None  # built by start(), once the home screen is up
@@ -166,26 +166,10 @@ class Kiosk:
             portal.start_session(self.sessions.current)
 
     def _portal_help(self, url: str, title: str) -> None:
-        # The guide step explaining this page, or the guide list; the portal keeps its page,
-        # and the player's "back" returns to it.
+        # The guide step explaining this page, or the guide list. The portal keeps its page; the
+        # guide room remembers where the guide was opened from, and its "back" returns there.
         if not self.guides.open_for_page(url, title):
             self.nav.go("guides")
-            return
-        player = self.nav.screen("guide_player")
-        if not getattr(self, "_help_return_wired", False):
-            self._help_return_wired = True
-            player.back.connect(self._back_from_portal_help)
-            # Leaving the guide another way (menu, end of session) forgets where it came from.
-            self.nav.changed.connect(lambda name: name in ("menu", "home") and self._forget_portal_help())
-        self._help_from_portal = True
-
-    def _forget_portal_help(self) -> None:
-        self._help_from_portal = False
-
-    def _back_from_portal_help(self) -> None:
-        if self._help_from_portal:
-            self._help_from_portal = False
-            self.nav.go("portal")
 
     def _build_scan_screen(self):
         from kiosk_app.scanner.screen import ScanScreen  # page previews: built when first needed
@@ -458,6 +442,7 @@ class Kiosk:
 
     def start(self) -> None:
         self.window.present()
+        self.input_filters.watch(self.window.windowHandle())
         screen = self.options.start_screen
         if screen == "home":
             self.nav.go("home")
@@ -504,9 +489,7 @@ class Kiosk:
         self.store.close()
         if self.scanning is not None:
             self.scanning.shutdown()
-        app = QApplication.instance()
-        app.removeEventFilter(self.idle)
-        app.removeEventFilter(self.lockdown)
+        self.input_filters.unwatch(self.window.windowHandle())
         self.idle.stop()
         self._flush_timer.stop()
         self.window.allow_close = True

@@ -132,15 +132,14 @@ class KioskProcess:
         lines = self.log_file.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
-    def wait_event(self, name: str, timeout: float = 60.0, **match) -> dict:
+    def wait_event(self, name: str, timeout: float = 60.0, nth: int = 0, **match) -> dict:
+        """The first (or `nth`, from 0) event `name` with these fields; fails if the kiosk dies."""
         def found():
             if self.proc.poll() is not None:
                 raise AssertionError(f"kiosk exited ({self.proc.returncode}) before {name}: "
                                      f"{self.stderr_file.read_text(errors='replace')[-2000:]}")
-            for e in self.events():
-                if e["event"] == name and all(e.get(k) == v for k, v in match.items()):
-                    return e
-            return None
+            seen = [e for e in self.events() if e["event"] == name and all(e.get(k) == v for k, v in match.items())]
+            return seen[nth] if len(seen) > nth else None
         return wait_until(found, timeout, what=f"event {name} {match}")
 
     def stop(self) -> int:

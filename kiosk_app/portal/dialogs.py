@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
@@ -19,7 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk_app.logs import log_event
 from kiosk_app.strings import portal as text
+
+log = logging.getLogger("kiosk.portal")
 
 THUMB = QSize(220, 300)
 
@@ -162,6 +166,7 @@ class FileViewer(QDialog):
         super().__init__(parent)
         self.setObjectName("portalFileViewer")
         self.setWindowTitle(path.name)
+        self.kind = path.suffix.lower().lstrip(".")
         layout = QVBoxLayout(self)
         if path.suffix.lower() == ".pdf":
             from PySide6.QtPdf import QPdfDocument
@@ -169,6 +174,7 @@ class FileViewer(QDialog):
 
             self.document = QPdfDocument(self)
             self.document.load(str(path))
+            self.pages = self.document.pageCount()
             viewer = QPdfView(self)
             viewer.setDocument(self.document)
             viewer.setPageMode(QPdfView.PageMode.MultiPage)
@@ -177,7 +183,9 @@ class FileViewer(QDialog):
         else:
             scroll = QScrollArea()
             picture = QLabel()
-            picture.setPixmap(QPixmap(str(path)))
+            pixmap = QPixmap(str(path))
+            picture.setPixmap(pixmap)
+            self.pages = 0 if pixmap.isNull() else 1
             scroll.setWidget(picture)
             layout.addWidget(scroll, 1)
         close = _button(text.DOWNLOAD_CLOSE, "portalFileViewerClose")
@@ -185,6 +193,12 @@ class FileViewer(QDialog):
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         if parent is not None:
             self.resize(parent.size() * 0.9)
+
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        # The type and page count only: a file's name can hold a resident's name or dossier code.
+        log_event(log, "portal.file_viewed", kind=self.kind, pages=self.pages)
 
 
 def view_file(parent: QWidget, path: Path) -> None:

@@ -47,7 +47,8 @@ MARK_KEYS = (("á", "sac"), ("à", "huyen"), ("ả", "hoi"), ("ã", "nga"), ("�
 
 
 class OnScreenKeyboard(QWidget):
-    """Types into ``target()`` (the web view's input widget) with synthetic key events."""
+    """Types with synthetic key events sent to ``target()``: the window holding the page, which
+    passes them to its focused widget."""
 
     hide_requested = Signal()
 

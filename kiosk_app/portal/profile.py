@@ -14,15 +14,10 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 
-from kiosk_app.portal.rules import PortalRules, navigation_decision, redact_url, subresource_decision
+from kiosk_app.logs import log_event
+from kiosk_app.portal.rules import PortalRules, redact_url, request_decision, request_kind
 
 log = logging.getLogger("kiosk.portal")
-
-_FRAME_TYPES = {
-    QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame: "main",
-    QWebEngineUrlRequestInfo.ResourceType.ResourceTypeSubFrame: "frame",
-}
-# Qt 6.8 added navigation-preload requests of service workers; treat them as sub-resources.
 
 # Off by default or turned off: each one is an escape route or a leak between residents.
 LOCKED_ATTRIBUTES = {
@@ -57,17 +52,38 @@ class LockdownInterceptor(QWebEngineUrlRequestInterceptor):
         super().__init__(parent)
         self.rules = rules
         self._on_block = on_block
+        self._unknown_types: set[str] = set()
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 - Qt override
-        url = info.requestUrl().toString()
-        kind = _FRAME_TYPES.get(info.resourceType())
-        if kind:
-            decision = navigation_decision(url, self.rules, main_frame=kind == "main")
-        else:
-            decision = subresource_decision(url, self.rules)
+        # Fails closed: whatever goes wrong in here, the request does not go out.
+        url, kind = "", "unknown"
+        try:
+            url = info.requestUrl().toString()
+            kind = request_kind(self._type_name(info))
+            decision = request_decision(url, kind, self.rules)
+        except Exception as exc:  # noqa: BLE001 - any failure of a rule must block, never pass
+            info.block(True)
+            log_event(log, "portal.interceptor_error", level=logging.ERROR, error=type(exc).__name__,
+                      url=redact_url(url), kind=kind)
+            self._report(kind, url, "rule-error")
+            return
         if not decision.allowed:
             info.block(True)
-            self._on_block(kind or "subresource", url, decision.reason)
+            self._report(kind, url, decision.reason)
+
+    def _type_name(self, info: QWebEngineUrlRequestInfo) -> str:
+        resource_type = info.resourceType()
+        name = getattr(resource_type, "name", None) or f"ResourceType#{int(resource_type)}"
+        if request_kind(name) == "unknown" and name not in self._unknown_types:
+            self._unknown_types.add(name)  # once per type and session: a newer QtWebEngine
+            log_event(log, "portal.request_type_unknown", level=logging.WARNING, type=name)
+        return name
+
+    def _report(self, kind: str, url: str, reason: str) -> None:
+        try:
+            self._on_block(kind if kind in ("main", "frame") else "subresource", url, reason)
+        except Exception:  # noqa: BLE001 - the request is blocked already; the log says why
+            log.exception("reporting a blocked request failed")
 
 
 class SessionProfile(QObject):

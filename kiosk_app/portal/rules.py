@@ -171,6 +171,37 @@ def subresource_decision(url: str, rules: PortalRules) -> Decision:
     return Decision(False, "subresource-host-not-allowed")
 
 
+# Every request type of QWebEngineUrlRequestInfo in QtWebEngine 6.12 (by enum name) and the
+# rule that decides it. A service worker's navigation preload fetches the page being navigated
+# to, so it is a navigation. A type not listed here (a newer QtWebEngine) is logged and held to
+# the stricter navigation rule.
+REQUEST_KINDS = {
+    "ResourceTypeMainFrame": "main",
+    "ResourceTypeNavigationPreloadMainFrame": "main",
+    "ResourceTypeSubFrame": "frame",
+    "ResourceTypeNavigationPreloadSubFrame": "frame",
+    **{f"ResourceType{name}": "subresource" for name in (
+        "Stylesheet", "Script", "Image", "FontResource", "SubResource", "Object", "Media", "Worker",
+        "SharedWorker", "Prefetch", "Favicon", "Xhr", "Ping", "ServiceWorker", "CspReport",
+        "PluginResource", "Json", "WebSocket")},
+}
+
+
+def request_kind(type_name: str) -> str:
+    """main, frame, subresource, or unknown (a request type this table does not know)."""
+    return REQUEST_KINDS.get(type_name, "unknown")
+
+
+def request_decision(url: str, kind: str, rules: PortalRules) -> Decision:
+    """May a request of this kind (request_kind) go out? The request interceptor's rule."""
+    if kind in ("main", "frame"):
+        return navigation_decision(url, rules, main_frame=kind == "main")
+    if kind == "subresource":
+        return subresource_decision(url, rules)
+    decision = navigation_decision(url, rules, main_frame=False)
+    return decision if not decision.allowed else Decision(True, "unknown-type-allowlist")
+
+
 def permission_decision(permission: str, rules: PortalRules) -> Decision:
     """Camera, microphone, location, notifications…: denied unless the config lists them."""
     name = permission.lower()

@@ -10,10 +10,6 @@ from typing import Callable, Protocol
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineLoadingInfo, QWebEnginePage
-# QtWebEngine's widgets are QtQuick items inside. The shell's application-wide event filters
-# see their events; without the QtQuick bindings loaded, PySide guesses their type with a
-# dynamic_cast on a half-built object and crashes (PySide6 6.12).
-import PySide6.QtQuick  # noqa: F401
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -255,7 +251,9 @@ class PortalScreen(Screen):
             page.setMinimumSize(1, 1)  # room for the keyboard on small screens
         root.addWidget(self.stack, 1)
         # Below the page, never over it: the page shrinks and the field is scrolled into sight.
-        self.keyboard = OnScreenKeyboard(lambda: self.view.focusProxy() if self.view is not None else None)
+        # Keys go to the top-level window, which hands them to its focused widget (the page's
+        # field): Python never holds QtWebEngine's internal input widget.
+        self.keyboard = OnScreenKeyboard(lambda: self.window().windowHandle() if self.view is not None else None)
         self.keyboard.setFixedHeight(400)
         self.keyboard.hide()
         root.addWidget(self.keyboard)

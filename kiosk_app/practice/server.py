@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import re
 import secrets
 import threading
 import unicodedata
@@ -81,25 +80,28 @@ class PracticeSite:
         )
 
 
-def receipt_pdf(code: str) -> bytes:
-    """The practice receipt: a one-page PDF made by hand (tiny, valid, no library needed)."""
-    stream = b"BT /F1 20 Tf 72 760 Td (BIEN NHAN HO SO LUYEN TAP) Tj 0 -32 Td (Ma ho so: " + code.encode("ascii") \
-        + b") Tj ET"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-               b"/Contents 5 0 R >>",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+def receipt_pdf(procedure: str, code: str) -> bytes:
+    """The practice receipt (biên nhận) a resident downloads after filing: one A4 page, made
+    with Pillow and the bundled font, marked as practice."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from kiosk_app.paths import FONTS_DIR
+
+    page = Image.new("RGB", (827, 1169), "white")  # A4 at 100 dpi
+    draw = ImageDraw.Draw(page)
+    bold = ImageFont.truetype(str(FONTS_DIR / "NotoSans-Bold.ttf"), 34)
+    regular = ImageFont.truetype(str(FONTS_DIR / "NotoSans-Regular.ttf"), 26)
+    lines = [(bold, "BIÊN NHẬN HỒ SƠ (LUYỆN TẬP)"), (regular, f"Thủ tục: {procedure}"),
+             (regular, f"Mã hồ sơ: {code}"), (regular, "Hồ sơ luyện tập, không được gửi tới cơ quan nào.")]
+    y = 80
+    for font, line in lines:
+        draw.text((60, y), line, fill="black", font=font)
+        y += 70
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=100.0)
+    return out.getvalue()
 
 
 def _error_box(message: str) -> str:
@@ -217,9 +219,14 @@ class _Handler(BaseHTTPRequestHandler):
             if not proc or not code.startswith("LT-"):
                 return self._not_found()
             return self._send(site.page(TITLE_SUCCESS, "success.html", self._logged_in(),
-                                        name=html.escape(proc["name"]), code=html.escape(code)))
-        if path == "/ho-so/bien-nhan" and re.fullmatch(r"LT-[0-9A-F]{8}", query.get("ma", "")):
-            return self._send(receipt_pdf(query["ma"]), ctype="application/pdf",
+                                        name=html.escape(proc["name"]), code=html.escape(code),
+                                        receipt=html.escape(f"/ho-so/bien-nhan?tt={proc['id']}&ma={quote(code)}")))
+        if path == "/ho-so/bien-nhan":
+            proc = site.by_id.get(query.get("tt", ""))
+            code = query.get("ma", "")
+            if not proc or not code.startswith("LT-"):
+                return self._not_found()
+            return self._send(receipt_pdf(proc["name"], code), ctype="application/pdf",
                               headers={"Content-Disposition": "attachment; filename=bien-nhan.pdf"})
         return self._not_found()
 

@@ -25,7 +25,8 @@ def idle_phase(idle_s: float, timeout_s: float, countdown_s: float) -> tuple[str
 
 
 class IdleWatcher(QObject):
-    """Watches every input event of the application while a session runs."""
+    """Watches the input events of the kiosk's windows (shell.window.WindowInputFilters) while a
+    session runs."""
 
     warning = Signal()
     countdown = Signal(int)  # whole seconds left

@@ -144,8 +144,34 @@ class KioskWindow(QWidget):
             event.ignore()
 
 
+class WindowInputFilters(QObject):
+    """Puts the kiosk's input filters (idle watch, lockdown) on each of its top-level windows.
+
+    Never on the QApplication: a Python filter there makes PySide wrap every QObject that gets
+    any event, QtWebEngine's internal ones included (a download's queued call to its profile
+    internals crashed the kiosk with SIGSEGV on xcb). Every touch, click and key for a widget
+    passes through its top-level QWindow first, so a filter there sees them all. The main window
+    is watched when shown, dialogs when they take the focus."""
+
+    def __init__(self, filters: list[QObject], parent: QObject | None = None):
+        super().__init__(parent)
+        self._filters = list(filters)
+        QGuiApplication.instance().focusWindowChanged.connect(self.watch)
+
+    def watch(self, window: QWindow | None) -> None:
+        if window is None:
+            return
+        for event_filter in self._filters:
+            window.installEventFilter(event_filter)  # again on the same window: no duplicate
+
+    def unwatch(self, window: QWindow | None) -> None:
+        if window is not None:
+            for event_filter in self._filters:
+                window.removeEventFilter(event_filter)
+
+
 class LockdownFilter(QObject):
-    """Application-wide filter: swallows escape keys, notices the hidden staff entry."""
+    """Filter on the kiosk's windows: swallows escape keys, notices the hidden staff entry."""
 
     def __init__(self, window: KioskWindow):
         super().__init__(window)
@@ -164,7 +190,7 @@ class LockdownFilter(QObject):
                 if etype == QEvent.Type.KeyPress:
                     log_event(log, "shell.key_refused", key=int(event.key()))
                 return True
-        elif etype == QEvent.Type.MouseButtonPress and isinstance(obj, QWindow):
+        elif etype == QEvent.Type.MouseButtonPress:
             # Seen once per press at the window, before any widget takes it.
             pos = self._window.mapFromGlobal(event.globalPosition().toPoint())
             if 0 <= pos.x() < STAFF_CORNER_PX and 0 <= pos.y() < STAFF_CORNER_PX:

@@ -106,8 +106,10 @@ def test_escape_keys_never_reach_the_screens(make_kiosk, qtbot, key, mods):
     kiosk.nav.add(probe)
     kiosk.nav.go("probe")
     probe.setFocus()
-    QTest.keyClick(probe, K.Key_A)
-    QTest.keyClick(probe, key, mods)
+    # Through the window, as the system delivers keys (straight to a widget skips the lockdown).
+    window = kiosk.window.windowHandle()
+    QTest.keyClick(window, K.Key_A)
+    QTest.keyClick(window, key, mods)
     assert probe.keys == [(K.Key_A, M.NoModifier)]
     assert kiosk.window.isVisible()
 
@@ -138,7 +140,7 @@ def test_corner_taps_must_be_quick_and_many():
 
 def test_staff_entry_without_admin_pin_says_so(make_kiosk, qtbot):
     kiosk = make_kiosk()
-    QTest.keyClick(kiosk.window, K.Key_A, M.ControlModifier | M.AltModifier | M.ShiftModifier)
+    QTest.keyClick(kiosk.window.windowHandle(), K.Key_A, M.ControlModifier | M.AltModifier | M.ShiftModifier)
     assert kiosk.nav.current == "staff_pin"
     assert kiosk.staff_pin.message.text() == T.STAFF_PIN_NOT_SET
     assert T.PROBLEM_NO_ADMIN_PIN in kiosk.problems()
@@ -238,3 +240,29 @@ def test_lazy_screens_are_built_on_first_visit_only(make_kiosk):
     kiosk.nav.go("home")
     kiosk.nav.go("probe")
     assert len(built) == 1 and kiosk.nav.current == "probe"
+
+
+def test_corner_taps_at_the_window_open_the_staff_entry(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    window = kiosk.window.windowHandle()
+    for _ in range(5):
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20))
+    assert kiosk.nav.current == "staff_pin"
+
+
+def test_dialogs_are_locked_down_and_their_touches_keep_the_session(make_kiosk, qtbot):
+    """A dialog is a window of its own: it gets the same filters once it has the focus."""
+    from PySide6.QtWidgets import QDialog
+
+    kiosk = make_kiosk(start_screen="menu")
+    dialog = QDialog(kiosk.window)
+    dialog.resize(400, 300)
+    dialog.show()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is dialog.windowHandle())
+    QTest.keyClick(dialog.windowHandle(), K.Key_Escape)  # would reject a plain dialog
+    assert dialog.isVisible()
+    before = kiosk.idle._last_input
+    qtbot.waitUntil(lambda: kiosk.idle._clock() > before)
+    QTest.mouseClick(dialog.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(50, 50))
+    assert kiosk.idle._last_input > before
+    dialog.close()

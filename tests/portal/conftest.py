@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pytest
 import shiboken6
@@ -18,6 +18,10 @@ class Response:
     status: int = 200
     headers: dict = field(default_factory=dict)
     ctype: str = "text/html; charset=utf-8"
+    # Streamed instead of ``body``: chunks written until the client hangs up; Content-Length is
+    # ``declared_length`` when given, else absent (the client cannot know the size).
+    chunks: Callable[[], Iterable[bytes]] | None = None
+    declared_length: int | None = None
 
 
 Route = Callable[["BaseHTTPRequestHandler"], Response] | Response
@@ -31,6 +35,7 @@ class TestSite:
     def __init__(self, port: int = 0):
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str, dict]] = []
+        self.streamed: list[tuple[str, int]] = []  # path, bytes written before the client left
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,6 +48,8 @@ class TestSite:
                 response = route(self) if callable(route) else route
                 if response is None:
                     response = Response("not found", 404)
+                if response.chunks is not None:
+                    return self._stream(response)
                 body = response.body.encode() if isinstance(response.body, str) else response.body
                 self.send_response(response.status)
                 self.send_header("Content-Type", response.ctype)
@@ -53,6 +60,25 @@ class TestSite:
                 self.wfile.write(body)
 
             do_POST = do_GET
+
+            def _stream(self, response):
+                self.send_response(response.status)
+                self.send_header("Content-Type", response.ctype)
+                if response.declared_length is not None:
+                    self.send_header("Content-Length", str(response.declared_length))
+                for k, v in response.headers.items():
+                    self.send_header(k, v)
+                self.send_header("Connection", "close")
+                self.end_headers()
+                sent = 0
+                try:
+                    for chunk in response.chunks():
+                        self.wfile.write(chunk)
+                        sent += len(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                site.streamed.append((self.path, sent))
+                self.close_connection = True
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True

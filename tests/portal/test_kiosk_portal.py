@@ -5,6 +5,7 @@ import pytest
 from kiosk_app.config import load_config
 from kiosk_app.portal.options import origins_for_domains, portal_options, use_practice
 from kiosk_app.portal.rules import navigation_decision
+from tests.conftest import click
 
 
 def test_options_from_the_default_config():
@@ -109,8 +110,11 @@ def test_kiosk_session_portal_practice_switch_and_wipe(qtbot, kiosk_paths, site)
         # "Hướng dẫn": the guide step for this page, and back to the very same page.
         portal.help_button.click()
         assert kiosk.nav.current == "guide_player"
-        kiosk.nav.screen("guide_player").back.emit()
-        assert kiosk.nav.current == "portal"
+        went = []
+        kiosk.nav.changed.connect(went.append)
+        click(qtbot, kiosk.nav.screen("guide_player"), "videoBack")  # one tap, one navigation
+        assert went == ["portal"]
+        kiosk.nav.changed.disconnect(went.append)
         assert portal.page.url().toString().startswith(kiosk.practice_portal.base_url)
         with qtbot.waitSignal(kiosk.nav.changed, timeout=5000):
             portal.menu_button.click()

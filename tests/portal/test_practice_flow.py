@@ -17,7 +17,9 @@ def click_element(qtbot, screen, selector: str) -> None:
     rect = json.loads(js(qtbot, screen, f"JSON.stringify(document.querySelector('{selector}').getBoundingClientRect())"))
     zoom = screen.page.zoomFactor()
     point = QPoint(int((rect["x"] + min(rect["width"] / 2, 40)) * zoom), int((rect["y"] + rect["height"] / 2) * zoom))
-    QTest.mouseClick(screen.view.focusProxy(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    # At the window, as a real click comes (Python never holds QtWebEngine's internal widget).
+    point = screen.view.mapTo(screen.window(), point)
+    QTest.mouseClick(screen.window().windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
 
 
 def next_page(qtbot, screen, code: str, path_part: str, timeout: int = 10000) -> None:
@@ -85,6 +87,11 @@ def test_practice_flow_end_to_end(qtbot, make_screen, new_session, practice):
     assert len(events) == 1
     assert "dossier_code" not in events[0] and "ma=" not in events[0]["url"]
     assert session.fields == {"mode": "practice", "outcome": "practice"}  # never counted as filed
+    # The receipt link downloads a PDF into the session's folder, where the picker offers it.
+    with qtbot.waitSignal(screen.download_finished, timeout=10000) as saved:
+        click_element(qtbot, screen, "#receipt")
+    assert saved.args[0] == str(session.work_dir / "bien-nhan.pdf")
+    assert session.work_dir / "bien-nhan.pdf" in screen.page.session_files_for([".pdf"])
 
 
 def test_dossier_code_kept_only_when_the_config_allows(qtbot, make_screen, new_session, practice):

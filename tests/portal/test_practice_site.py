@@ -1,5 +1,6 @@
 """The practice portal over plain HTTP: every page marked as practice, the flow works, nothing kept."""
 
+import html
 import re
 
 import requests
@@ -50,9 +51,9 @@ def test_whole_flow_over_http(practice):
     assert "/ho-so/da-nop" in r.url
     assert re.search(r"Mã hồ sơ: <span[^>]*>LT-[0-9A-F]{8}<", r.text)
     pages.append(r)
-    receipt = http.get(base + re.search(r'id="receipt" href="([^"]+)"', r.text).group(1), timeout=5)
+    receipt = http.get(base + html.unescape(re.search(r'id="receipt" href="([^"]+)"', r.text).group(1)), timeout=5)
     assert receipt.headers["Content-Disposition"] == "attachment; filename=bien-nhan.pdf"
-    assert receipt.content.startswith(b"%PDF-1.4") and b"LT-" in receipt.content
+    assert receipt.headers["Content-Type"] == "application/pdf" and receipt.content.startswith(b"%PDF")
     for page in pages:
         assert "CHẾ ĐỘ LUYỆN TẬP" in page.text
         assert "LUYỆN TẬP" in re.search(r"<title>(.*)</title>", page.text).group(1)
@@ -61,7 +62,21 @@ def test_whole_flow_over_http(practice):
 def test_unknown_pages_and_forged_success(practice):
     assert requests.get(practice.base_url + "/thu-tuc/khong-co", timeout=5).status_code == 404
     assert requests.get(practice.base_url + "/ho-so/da-nop?tt=khai-sinh&ma=X", timeout=5).status_code == 404
-    assert requests.get(practice.base_url + "/ho-so/bien-nhan?ma=LT-(x)", timeout=5).status_code == 404
+    assert requests.get(practice.base_url + "/ho-so/bien-nhan?tt=khai-sinh&ma=X", timeout=5).status_code == 404
     # Not logged in: the form post is sent back to the login page.
     r = requests.post(practice.base_url + "/ho-so/nop", data={"pid": "khai-sinh"}, timeout=5)
     assert "/dang-nhap" in r.url
+
+
+def test_receipt_is_a_one_page_a4_pdf(qtbot, tmp_path):
+    from PySide6.QtPdf import QPdfDocument
+
+    from kiosk_app.practice.server import receipt_pdf
+
+    path = tmp_path / "bien-nhan.pdf"
+    path.write_bytes(receipt_pdf("Đăng ký khai sinh", "LT-0A1B2C3D"))
+    document = QPdfDocument()
+    assert document.load(str(path)) == QPdfDocument.Error.None_
+    size = document.pagePointSize(0)
+    assert document.pageCount() == 1 and round(size.width()) == 595 and round(size.height()) == 842
+    document.close()
