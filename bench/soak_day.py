@@ -613,6 +613,9 @@ def main() -> int:
     p.add_argument("--no-download", action="store_true", help="skip the receipt download")
     p.add_argument("--work-dir", type=Path, help="keep the data, log and screenshots here")
     args = p.parse_args()
+    # Stopped with SIGTERM (or SIGINT in the background): the kiosk and its Xvfb stop too.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: sys.exit(130))
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="soak-"))
     checkpoints = [int(c) for c in args.checkpoints.split(",") if c]
     print(f"work dir: {work}", flush=True)
