@@ -13,6 +13,7 @@ the same driver.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import signal
@@ -537,12 +538,13 @@ def print_checkpoint(cp: Checkpoint, out=sys.stdout) -> None:
 
 def summary_table(cps: list[Checkpoint]) -> str:
     base = cps[0].machine
-    rows = ["| sessions | time | kiosk RSS | all RSS | ×(first) | threads | fds | processes | "
+    rows = ["| sessions | time | kiosk RSS | ×first | all RSS | ×first | threads | fds | processes | "
             "sessions logged (finished/staff/timeout) | driven | missing |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for cp in cps:
         m, r, d = cp.machine, cp.logged["reasons"], cp.driven["reasons"]
-        rows.append(f"| {cp.sessions} | {cp.elapsed_s / 60:.1f} min | {m['kiosk_rss_mb']:.0f} MB | {m['rss_mb']:.0f} MB | "
+        rows.append(f"| {cp.sessions} | {cp.elapsed_s / 60:.1f} min | {m['kiosk_rss_mb']:.0f} MB | "
+                    f"{m['kiosk_rss_mb'] / base['kiosk_rss_mb']:.2f} | {m['rss_mb']:.0f} MB | "
                     f"{m['rss_mb'] / base['rss_mb']:.2f} | {m['threads']} | {m['fds']} | {m['count']} | "
                     f"{cp.logged['count']} ({r.get('finished', 0)}/{r.get('staff', 0)}/{r.get('timeout', 0)}) | "
                     f"{cp.driven['count']} ({d.get('finished', 0)}/{d.get('staff', 0)}/{d.get('timeout', 0)}) | "
@@ -588,6 +590,8 @@ def run_day(sessions: int, checkpoints: list[int], work: Path, play_s: float = 3
                 cp = checkpoint(n, started, proc.pid, data_dir / "kiosk.db", day.driven)
                 result.checkpoints.append(cp)
                 print_checkpoint(cp, out)
+                with open(work / "checkpoints.jsonl", "a", encoding="utf-8") as f:
+                    f.write(json.dumps(dataclasses.asdict(cp)) + "\n")
         log.refresh()
         result.errors = log.errors()
     finally:
