@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import shiboken6
 from PySide6.QtCore import QObject, QPoint, QTimer
@@ -18,6 +19,7 @@ from kiosk_app.shell.widgets import Overlay
 log = logging.getLogger("kiosk.shell")
 
 POLL_MS = 250
+WEB_ANSWER_S = 2.0
 Rect = list[int]
 
 # Elements of the portal's page with an id or a name (links: their href; labels: their field), in CSS pixels of the viewport. Runs in
@@ -64,14 +66,14 @@ class LayoutReporter(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._last: dict | None = None
-        self._web_pending = False
+        self._web_pending = 0.0  # when the page was asked (a page deleted meanwhile never answers)
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
 
     def poll(self) -> None:
-        if self._web_pending:
+        if self._web_pending and time.monotonic() - self._web_pending < WEB_ANSWER_S:
             return  # the page's answer comes first
         windows: dict[str, Rect] = {}
         items: dict[str, Rect] = {}
@@ -81,7 +83,7 @@ class LayoutReporter(QObject):
             # Only the kiosk's own windows: Chromium's popups are its business.
             if not top.isVisible() or type(top).__module__.startswith("PySide6"):
                 continue
-            g = top.geometry()  # a native child (the web page, the video) takes no part of it
+            g = top.geometry()  # not the visible region: native children are cut out of that
             windows[top.objectName() or type(top).__name__] = [g.x(), g.y(), g.width(), g.height()]
             under: dict[str, Rect] = {}
             over: dict[str, Rect] = {}
@@ -90,7 +92,7 @@ class LayoutReporter(QObject):
             items.update(over if over else under)
         if views:
             view = views[0]
-            self._web_pending = True
+            self._web_pending = time.monotonic()
             view.page().runJavaScript(PAGE_ELEMENTS_JS, 1,  # QWebEngineScript.ApplicationWorld
                                       lambda result: self._web_answer(view, windows, items, result))
         else:
@@ -128,7 +130,7 @@ class LayoutReporter(QObject):
                                  [corner.x(), corner.y(), rect.width(), rect.height()])
 
     def _web_answer(self, view, windows: dict, items: dict, result) -> None:
-        self._web_pending = False
+        self._web_pending = 0.0
         if not shiboken6.isValid(view) or not isinstance(result, str):
             return
         try:
