@@ -32,7 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk_app.stats import day_totals, figures  # noqa: E402
+from kiosk_app.stats import figures  # noqa: E402
+from kiosk_app.storage import day_totals  # noqa: E402
 from kiosk_app.stats.export import Labels, write_csv  # noqa: E402
 from kiosk_app.stats.figures import DateRange, utc_bounds  # noqa: E402
 from kiosk_app.storage.database import connect, migrate  # noqa: E402

@@ -26,6 +26,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--practice", nargs="?", const="on", choices=("on", "off", "when-offline"),
                    help="the bundled practice portal (CHẾ ĐỘ LUYỆN TẬP) instead of the real one; "
                         "'when-offline': only if the real portal cannot be reached (overrides portal.practice)")
+    p.add_argument("--log-layout", action="store_true", help=argparse.SUPPRESS)  # tests, benchmarks: ui.layout
     p.add_argument("--verbose", action="store_true", help="debug logging")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
     return p.parse_args(argv)
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return run(paths, config_file, Options(windowed=args.windowed, start_screen=args.start_screen,
-                                                 practice=args.practice))
+                                                 practice=args.practice, log_layout=args.log_layout))
     finally:
         paths.cleanup()
 

@@ -54,6 +54,7 @@ class Options:
     windowed: bool = False
     start_screen: str = "home"
     practice: str | None = None  # on | off | when-offline: overrides the config's portal.practice
+    log_layout: bool = False  # tests and benchmarks: log where the touchable things are (ui.layout)
 
 
 class Kiosk:
@@ -172,6 +173,10 @@ class Kiosk:
             QApplication.processEvents()
             self._log_ready()
         QTimer.singleShot(0, self._after_ready)
+        if self.options.log_layout:
+            from kiosk_app.shell.layout_log import LayoutReporter
+
+            self._layout = LayoutReporter(self.window)
 
     def _log_ready(self) -> None:
         log_event(log, "app.ready", screen=self.nav.current, data_dir=str(self.paths.data_dir))

@@ -55,6 +55,10 @@ def prepare_qt() -> None:
 
     # QtWebEngine shares OpenGL contexts with the widgets; must be set before the app is made.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    # The guide's video surface is a native window; without this its ancestors' siblings (every
+    # screen) become native too, and touches skip the kiosk window where the idle watch and the
+    # staff entry listen (WindowInputFilters).
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontCreateNativeWidgetSiblings)
     prepare_webengine_process()  # Chromium flags: before QtWebEngine first starts
     pin_singletons_if_binding_leaks()
     if hasattr(os, "geteuid") and os.geteuid() == 0:

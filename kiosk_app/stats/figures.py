@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from operator import add
 
-DEFAULT_UTC_OFFSET_HOURS = 7
+# EFFECTIVE_OUTCOME is read through here by the exports and the province.
+from kiosk_app.storage.count_sql import (COUNT_SQL, DEFAULT_UTC_OFFSET_HOURS, EFFECTIVE_OUTCOME,  # noqa: F401
+                                         IN_RANGE, OUTCOME_IS)
+
 MAX_RANGE_DAYS = 20 * 366
 PERIODS = ("day", "week", "month")
 GROUPS = PERIODS + ("procedure", "officer", "all")
@@ -141,38 +144,6 @@ class Counts:
         return self.duration_total_s / self.duration_n if self.duration_n else None
 
 
-# A session's outcome as the figures count it. One rule everywhere: a session in which anyone
-# helped (guided "with help", an officer who stepped in, the resident's "someone helped me") is
-# filed with help, whatever was answered later (`kiosk_app.admin.outcome.with_help_rule`).
-EFFECTIVE_OUTCOME = ("CASE WHEN mode = 'practice' OR outcome = 'practice' THEN 'practice' "
-                     "WHEN outcome = 'filed_alone' AND helped = 1 THEN 'filed_helped' "
-                     "ELSE coalesce(outcome, '') END")
-# The same rule as one condition per outcome: cheaper per row than comparing EFFECTIVE_OUTCOME
-# (a CASE) for each count (a test checks the two agree on every combination).
-# (IS, never NULL, lets SQLite stop at the first false term; the most selective test comes first.)
-_REAL = "mode IS NOT 'practice'"
-OUTCOME_IS = {
-    "practice": "(mode IS 'practice' OR outcome IS 'practice')",
-    "filed_alone": f"(outcome IS 'filed_alone' AND helped IS NOT 1 AND {_REAL})",
-    "filed_helped": f"((outcome IS 'filed_helped' OR outcome IS 'filed_alone' AND helped IS 1) AND {_REAL})",
-    "not_filed": f"(outcome IS 'not_filed' AND {_REAL})",
-    "": f"((outcome IS NULL OR outcome IS '') AND {_REAL})",
-}
-IN_RANGE = "started_at >= ? AND started_at < ? AND start_kind != 'demo'"
-
-# Every Counts field, by name, with the SQL that counts it over the sessions of one group
-# (`portal_submitted` comes from PORTAL_SQL, which starts from the few success-page events
-# instead of looking every session up among them).
-COUNT_SQL = {
-    "sessions": "count(*)",
-    **{field: f"sum({OUTCOME_IS[outcome]})" for field, outcome in (
-        ("practice", "practice"), ("filed_alone", "filed_alone"), ("filed_helped", "filed_helped"),
-        ("not_filed", "not_filed"), ("no_outcome", ""))},
-    "stepped_in": "sum(helped IS 1)",
-    "portal_submitted": "0",  # added from PORTAL_SQL: only the few sessions that saw the success page
-    "duration_total_s": "total(duration_s)",
-    "duration_n": "count(duration_s)",
-}
 assert tuple(COUNT_SQL) == tuple(Counts.__dataclass_fields__), "COUNT_SQL names every Counts field"
 
 
@@ -227,7 +198,7 @@ _PORTAL_COLUMN = list(COUNT_SQL).index("portal_submitted")
 def cube(conn: sqlite3.Connection, rng: DateRange,
          offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[tuple[str, str, str, tuple]]:
     """Rows of (local day, procedure, officer, the Counts fields in COUNT_SQL's order)."""
-    from kiosk_app.stats import day_totals
+    from kiosk_app.storage import day_totals
 
     lo, hi = utc_bounds(rng, offset_hours)
     shift = f"{offset_hours:+d} hours"
@@ -365,7 +336,7 @@ DETAILS_SQL = f"""
 
 def details(conn, rng, offset_hours=DEFAULT_UTC_OFFSET_HOURS) -> tuple[dict[str, int], Satisfaction]:
     """Reasons for not filing, and the ratings."""
-    from kiosk_app.stats import day_totals
+    from kiosk_app.storage import day_totals
 
     found: dict[str, Counter] = {"reason": Counter(), "rating": Counter(), "trips": Counter(), "low": Counter()}
     if day_totals.available(conn, offset_hours):  # the per-day totals the triggers keep

@@ -113,7 +113,7 @@ def _v5_sync_versions(db: Database) -> None:
 def _v6_day_totals(db: Database) -> None:
     # The figures read per-day totals that triggers keep up to date instead of every session of the
     # range (a year of a 1M-session log: see bench/README.md); filled here from the sessions logged.
-    from kiosk_app.stats import day_totals
+    from kiosk_app.storage import day_totals
 
     day_totals.create(db.conn)
 

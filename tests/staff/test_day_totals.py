@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from kiosk_app.stats import day_totals
+from kiosk_app.storage import day_totals
 from kiosk_app.stats import figures as F
 from kiosk_app.stats.figures import DateRange
 

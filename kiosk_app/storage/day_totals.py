@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from kiosk_app.stats.figures import COUNT_SQL, DEFAULT_UTC_OFFSET_HOURS, IN_RANGE, OUTCOME_IS
+from kiosk_app.storage.count_sql import COUNT_SQL, DEFAULT_UTC_OFFSET_HOURS, IN_RANGE, OUTCOME_IS
 
 TOTALS_OFFSET_HOURS = DEFAULT_UTC_OFFSET_HOURS
 _SHIFT = f"'{TOTALS_OFFSET_HOURS:+d} hours'"
