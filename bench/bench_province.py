@@ -106,7 +106,7 @@ def sender(args) -> int:
 
     url, path, tokens = args
     http = requests.Session()
-    sent = 0
+    sent, cpu = 0, time.process_time()
     with open(path, encoding="utf-8") as f:
         for line in f:
             k, body = line.rstrip("\n").split("\t", 1)
@@ -114,7 +114,21 @@ def sender(args) -> int:
                 "Authorization": f"Bearer {tokens[int(k)]}", "Content-Type": "application/json"})
             answer.raise_for_status()
             sent += len(answer.json()["accepted"])
-    return sent
+    return sent, time.process_time() - cpu
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children now running (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def copy_line(rec: dict) -> str:
@@ -207,11 +221,15 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}/sessions"
         shares = [list(range(args.kiosks))[i::args.senders] for i in range(args.senders)]
         files = [work_dir / f"sender{i}.jsonl" for i in range(args.senders)]
+        postmaster = int((server.data / "postmaster.pid").read_text().split()[0]) if server else None
         with multiprocessing.Pool(args.senders) as pool:
             batches = sum(pool.map(prepare, [(f, s, per_kiosk, args.batch) for f, s in zip(files, shares)]))
+            cpu0 = cpu_seconds(serve.pid), postmaster and cpu_seconds(postmaster)
             t0 = time.perf_counter()
-            sent = sum(pool.map(sender, [(url, f, tokens) for f in files]))
+            sent, senders_cpu = map(sum, zip(*pool.map(sender, [(url, f, tokens) for f in files])))
             ingest_s = time.perf_counter() - t0
+            server_cpu = cpu_seconds(serve.pid) - cpu0[0]
+            pg_cpu = postmaster and cpu_seconds(postmaster) - cpu0[1]
         for f in files:
             f.unlink()
         serve.terminate()
@@ -226,6 +244,8 @@ def main() -> int:
         timings = re.findall(r"check_ms=([\d.]+) store_ms=([\d.]+)", (work_dir / "serve.log").read_text())
         print(f"  per request in the server (median): checking {statistics.median(float(c) for c, _s in timings):.1f} ms, "
               f"storing {statistics.median(float(s) for _c, s in timings):.1f} ms")
+        print(f"  CPU per request: server {server_cpu / batches * 1000:.1f} ms, senders {senders_cpu / batches * 1000:.1f} ms"
+              + (f", PostgreSQL {pg_cpu / batches * 1000:.1f} ms" if postmaster else ""))
 
         # The anchor: the same rows, COPY'd by the server from a file into the emptied table.
         folder = Path(tempfile.mkdtemp(prefix="bench-province-copy-", dir=work))
