@@ -258,9 +258,12 @@ def main() -> int:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("TRUNCATE sessions")
             conn.execute("CHECKPOINT")
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+            copy_cpu = cpu_seconds(backend)
             t0 = time.perf_counter()
             conn.execute(f"COPY sessions ({', '.join(SESSION_COLUMNS)}) FROM '{data}'")
             copy_s = time.perf_counter() - t0
+            copy_cpu = cpu_seconds(backend) - copy_cpu
             assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == total
             conn.execute("VACUUM ANALYZE sessions")
             size = conn.execute("""SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i
@@ -269,6 +272,11 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
         print(f"COPY of the same rows into the same table: {copy_s:.1f} s = {total / copy_s:,.0f} rows/s")
         print(f"ingest / COPY = {copy_s / ingest_s:.2f}× (goal ≥ 0.3×)")
+        if postmaster:  # what each costs in CPU, whatever else the machine is doing
+            ingest_cpu = server_cpu + pg_cpu
+            print(f"  CPU per {args.batch} rows: COPY {copy_cpu / total * args.batch * 1000:.1f} ms, ingest "
+                  f"{ingest_cpu / batches * 1000:.1f} ms (server and PostgreSQL, senders apart): "
+                  f"COPY / ingest = {copy_cpu / ingest_cpu:.2f}×")
         print(f"on disk with indexes: {size / 2**20:,.0f} MiB = {size / total:.0f} bytes a session")
 
         with psycopg.connect(dsn, autocommit=True) as conn:
