@@ -217,32 +217,33 @@ _VALUES = ", ".join(
      f"(r->>'{c}')::{_TYPES[c]}" if c in _TYPES else f"r->>'{c}'") + f" AS {c}" for c in SESSION_COLUMNS)
 _UPDATES = ", ".join(f"{c} = excluded.{c}" for c in SESSION_COLUMNS if c not in ("kiosk_id", "id", "started_at"))
 
-# One statement: PostgreSQL reads the records from the checked body itself (no second encoding in
-# Python), writes them only while the token is still valid (a revocation counts from the next
-# batch, even with the token's kiosk cached), and answers the ids stored at the version sent or a
-# newer one. A session sent twice in one batch counts once, at its highest version. A newer version
-# replaces the stored record; an older or equal one leaves it as it is, and is looked up (only when
-# some were left alone) to be acknowledged. All parts see the rows as they were before the
-# statement, so a row the upsert wrote is not found again by the look-up. A single NULL id is the
-# answer for a revoked token.
+# PostgreSQL reads the records from the checked body itself (no second encoding in Python) and
+# writes them only while the token is still valid (a revocation counts from the next batch, even
+# with the token's kiosk remembered by the server); the answer is the ids written, or a single
+# NULL for a revoked token. A session sent twice in one batch counts once, at its highest version.
+# A newer version replaces the stored record; an older or equal one leaves it as it is.
 _VALID = "SELECT FROM tokens WHERE token_sha256 = %(token)s AND kiosk_id = %(kiosk)s AND revoked_at IS NULL"
-UPSERT_SQL = f"""WITH batch AS (
+UPSERT_SQL = f"""WITH written AS (
+        INSERT INTO sessions ({_COLS})
         SELECT DISTINCT ON (id) * FROM (
             SELECT {_VALUES} FROM jsonb_array_elements(%(body)s::jsonb -> 'sessions') AS r) AS b
-        ORDER BY id, version DESC),
-    written AS (
-        INSERT INTO sessions ({_COLS}) SELECT * FROM batch WHERE EXISTS ({_VALID})
+        WHERE EXISTS ({_VALID})
+        ORDER BY id, version DESC
         ON CONFLICT (kiosk_id, id, started_at) DO UPDATE SET {_UPDATES}, received_at = now()
         WHERE excluded.version > sessions.version
         RETURNING id)
     SELECT id FROM written
     UNION ALL
-    SELECT s.id FROM sessions s JOIN batch b ON s.kiosk_id = %(kiosk)s AND s.id = b.id AND s.started_at = b.started_at
-    WHERE s.version >= b.version AND (SELECT count(*) FROM written) < (SELECT count(*) FROM batch)
-    UNION ALL
     SELECT NULL WHERE NOT EXISTS ({_VALID})"""
-# pg_stat_activity shows a statement's first 1024 bytes: enough to see a batch's INSERT waiting.
-assert UPSERT_SQL.index("INSERT INTO sessions") < 1000
+
+
+# The records the upsert left alone (in the same transaction, only when there are some): stored
+# already, at the same or a newer version? (Not part of the upsert: a join with `sessions` would
+# open every month's partition for every batch.)
+STORED_SQL = """
+    SELECT s.id FROM sessions s JOIN unnest(%s::text[], %s::timestamptz[], %s::int8[]) AS b(id, started_at, version)
+      ON s.id = b.id AND s.started_at = b.started_at
+    WHERE s.kiosk_id = %s AND s.version >= b.version"""
 
 
 def months_of(batch: Batch) -> set[datetime]:

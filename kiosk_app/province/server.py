@@ -91,13 +91,18 @@ class Store:
     async def _upsert(self, batch: ingest.Batch, token_sha256: bytes) -> list[str]:
         async with self.pool.connection() as conn:
             try:
-                # One statement (UPSERT_SQL), in a transaction committed once its answer is here, so
-                # a batch whose server dies while PostgreSQL works on it is not stored. (Pipelining
-                # BEGIN with it saved a round trip but cost more CPU in psycopg: bench/README.md.)
+                # A transaction committed once the answer is here, so a batch whose server dies while
+                # PostgreSQL works on it is not stored. (Pipelining BEGIN with the upsert saved a
+                # round trip but cost more CPU in psycopg: bench/README.md.)
                 async with conn.transaction():
                     cur = await conn.execute(ingest.UPSERT_SQL, {"body": batch.body, "kiosk": batch.kiosk_id,
                                                                  "token": token_sha256})
                     written = {r[0] for r in await cur.fetchall()}
+                    if None not in written and len(written) < len(batch.keys):
+                        left = [k for k in batch.keys if k[0] not in written]
+                        rows = await (await conn.execute(ingest.STORED_SQL, [*map(list, zip(*left)),
+                                                                              batch.kiosk_id])).fetchall()
+                        written.update(r[0] for r in rows)
             except psycopg.errors.DataError as exc:  # a value Python read but PostgreSQL cannot
                 raise ingest.Refused(422, "invalid_record", f"PostgreSQL refused a value: {exc.diag.message_primary}")
         if None in written:
