@@ -106,7 +106,7 @@ def sender(args) -> int:
 
     url, path, tokens = args
     http = requests.Session()
-    sent = 0
+    sent, cpu = 0, time.process_time()
     with open(path, encoding="utf-8") as f:
         for line in f:
             k, body = line.rstrip("\n").split("\t", 1)
@@ -114,7 +114,24 @@ def sender(args) -> int:
                 "Authorization": f"Bearer {tokens[int(k)]}", "Content-Type": "application/json"})
             answer.raise_for_status()
             sent += len(answer.json()["accepted"])
-    return sent
+    return sent, time.process_time() - cpu
+
+
+def cpu_seconds(pid: int, children_named: str = "") -> float:
+    """CPU time (user + system) of a process and its children now running (Linux /proc); with
+    `children_named`, only the children whose command line contains it."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if fields[1] == str(pid) and children_named not in (entry / "cmdline").read_text(errors="replace"):
+                continue
+        except (OSError, IndexError):
+            continue
+        if (entry.name == str(pid) and not children_named) or fields[1] == str(pid):  # fields[1]: the parent
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def copy_line(rec: dict) -> str:
@@ -207,11 +224,17 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}/sessions"
         shares = [list(range(args.kiosks))[i::args.senders] for i in range(args.senders)]
         files = [work_dir / f"sender{i}.jsonl" for i in range(args.senders)]
+        postmaster = int((server.data / "postmaster.pid").read_text().split()[0]) if server else None
         with multiprocessing.Pool(args.senders) as pool:
             batches = sum(pool.map(prepare, [(f, s, per_kiosk, args.batch) for f, s in zip(files, shares)]))
+            cpu0 = (cpu_seconds(serve.pid), postmaster and cpu_seconds(postmaster),
+                    postmaster and cpu_seconds(postmaster, "127.0.0.1("))  # the server's connections
             t0 = time.perf_counter()
-            sent = sum(pool.map(sender, [(url, f, tokens) for f in files]))
+            sent, senders_cpu = map(sum, zip(*pool.map(sender, [(url, f, tokens) for f in files])))
             ingest_s = time.perf_counter() - t0
+            server_cpu = cpu_seconds(serve.pid) - cpu0[0]
+            pg_cpu = postmaster and cpu_seconds(postmaster) - cpu0[1]
+            backends_cpu = postmaster and cpu_seconds(postmaster, "127.0.0.1(") - cpu0[2]
         for f in files:
             f.unlink()
         serve.terminate()
@@ -226,6 +249,9 @@ def main() -> int:
         timings = re.findall(r"check_ms=([\d.]+) store_ms=([\d.]+)", (work_dir / "serve.log").read_text())
         print(f"  per request in the server (median): checking {statistics.median(float(c) for c, _s in timings):.1f} ms, "
               f"storing {statistics.median(float(s) for _c, s in timings):.1f} ms")
+        print(f"  CPU per request: server {server_cpu / batches * 1000:.1f} ms, senders {senders_cpu / batches * 1000:.1f} ms"
+              + (f", PostgreSQL {pg_cpu / batches * 1000:.1f} ms (its connections {backends_cpu / batches * 1000:.1f} ms, "
+                 f"WAL writer, checkpoints and autovacuum the rest)" if postmaster else ""))
 
         # The anchor: the same rows, COPY'd by the server from a file into the emptied table.
         folder = Path(tempfile.mkdtemp(prefix="bench-province-copy-", dir=work))
@@ -238,9 +264,12 @@ def main() -> int:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("TRUNCATE sessions")
             conn.execute("CHECKPOINT")
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+            copy_cpu = cpu_seconds(backend)
             t0 = time.perf_counter()
             conn.execute(f"COPY sessions ({', '.join(SESSION_COLUMNS)}) FROM '{data}'")
             copy_s = time.perf_counter() - t0
+            copy_cpu = cpu_seconds(backend) - copy_cpu
             assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == total
             conn.execute("VACUUM ANALYZE sessions")
             size = conn.execute("""SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i
@@ -249,6 +278,11 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
         print(f"COPY of the same rows into the same table: {copy_s:.1f} s = {total / copy_s:,.0f} rows/s")
         print(f"ingest / COPY = {copy_s / ingest_s:.2f}× (goal ≥ 0.3×)")
+        if postmaster:  # what each costs in CPU, whatever else the machine is doing
+            ingest_cpu = server_cpu + backends_cpu  # COPY's connection beside the server and its connections
+            print(f"  CPU per {args.batch} rows: COPY's connection {copy_cpu / total * args.batch * 1000:.1f} ms, "
+                  f"the server and its connections {ingest_cpu / batches * 1000:.1f} ms: "
+                  f"COPY / ingest = {copy_cpu / ingest_cpu:.2f}×")
         print(f"on disk with indexes: {size / 2**20:,.0f} MiB = {size / total:.0f} bytes a session")
 
         with psycopg.connect(dsn, autocommit=True) as conn:

@@ -231,6 +231,17 @@ def test_refusals_are_clear_json_and_change_nothing(province_server, case, statu
     assert rows_of(province_server.dsn) == []
 
 
+def test_a_token_revoked_while_serving_is_refused_at_its_next_batch(province_server):
+    token = issue_token(province_server.dsn, "k-a", "Xã A")
+    assert post(province_server, token, [record("s1")]).json() == {"accepted": ["s1"]}  # its kiosk known
+    subprocess.run([sys.executable, "-m", "kiosk_app.province", "token", "revoke", "--dsn", province_server.dsn,
+                    "--kiosk-id", "k-a"], cwd=ROOT, check=True, capture_output=True)
+    for _ in range(2):
+        answer = post(province_server, token, [record("s1", version=1, satisfaction=1), record("s2")])
+        assert answer.status_code == 401 and answer.json()["error"] == "bad_token"
+    assert rows_of(province_server.dsn) == [("k-a", "s1", 0, None, None)]
+
+
 def test_a_kiosk_token_writes_only_its_own_kiosk(province_server):
     token_a = issue_token(province_server.dsn, "k-a", "Xã A")
     token_b = issue_token(province_server.dsn, "k-b", "Xã B")
