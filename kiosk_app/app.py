@@ -106,7 +106,11 @@ class Kiosk:
         self.front.end_confirm.accepted.connect(self.ending.resident_end)
         self.window.staff_requested.connect(staff.open)
         # Text fields get the on-screen keyboard, except on screens with keys of their own.
-        self.window.keyboard_dock.serves = lambda _field: nav.current not in OWN_KEYS_SCREENS
+        dock = self.window.keyboard_dock
+        dock.serves = lambda _field: nav.current not in OWN_KEYS_SCREENS
+        # Not on the portal: its page's focus is QtWebEngine's internal widgets (see follow_focus).
+        nav.going.connect(lambda name: name == "portal" and dock.follow_focus(False))
+        nav.changed.connect(lambda name: name != "portal" and dock.follow_focus(True))
         staff.practice_requested.connect(self.portal_room.switch_session_to_practice)
         staff.session_done.connect(self.ending.end_with_feedback)
         staff.settings_saved.connect(self._apply_settings)

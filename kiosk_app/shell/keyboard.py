@@ -325,8 +325,20 @@ class KeyboardDock(QWidget):
         self.keyboard = OnScreenKeyboard(self._target, self)
         self.keyboard.hide()
         self.keyboard.hide_requested.connect(self.hide_keyboard)
-        QApplication.instance().focusChanged.connect(self._focus_changed)
         self._watched: set[int] = set()
+        self._following = False
+        self.follow_focus(True)
+
+    def follow_focus(self, on: bool) -> None:
+        """Whether the dock follows the application's focus. Off while a web page is shown: Qt
+        reports the focus of QtWebEngine's internal widgets too, also while one is being
+        destroyed, and Python must never be handed those (the portal's page says itself when a
+        field takes the focus)."""
+        if on == self._following:
+            return
+        signal = QApplication.instance().focusChanged
+        signal.connect(self._focus_changed) if on else signal.disconnect(self._focus_changed)
+        self._following = on
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return self.content.sizeHint()

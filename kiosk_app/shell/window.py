@@ -56,6 +56,7 @@ def staff_corner_tapped(taps: list[float], now: float) -> tuple[bool, list[float
 class Navigator(QObject):
     """Which screen is shown. Screens ask it to go somewhere; it never reaches into them."""
 
+    going = Signal(str)  # before the screen is shown (focus moves then)
     changed = Signal(str)
 
     def __init__(self, stack: QStackedWidget):
@@ -102,6 +103,7 @@ class Navigator(QObject):
 
     def go(self, name: str) -> None:
         screen = self.screen(name)
+        self.going.emit(name)
         if self.current != name:
             self.previous = self.current
         self._stack.setCurrentWidget(screen)

@@ -354,3 +354,26 @@ def test_no_python_event_filter_on_the_whole_application(make_kiosk, monkeypatch
     kiosk.nav.go("scan")
     kiosk.nav.go("guides")
     assert installed == []
+
+
+def test_the_keyboard_dock_is_never_handed_the_portals_focus(make_kiosk, qtbot):
+    """On the portal, Qt's focus is QtWebEngine's internal widgets: the dock stops following the
+    application's focus before the portal is shown, and follows it again once it is left."""
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    kiosk = make_kiosk(start_screen="menu")
+    dock = kiosk.window.keyboard_dock
+    seen = []
+    kiosk.nav.going.connect(lambda name: seen.append((name, dock._following)))
+    portal = Screen()
+    portal.name = "portal"  # stands in for the web page: a field whose focus must go unseen
+    field = QLineEdit()
+    QVBoxLayout(portal).addWidget(field)
+    kiosk.nav.add(portal)
+    kiosk.nav.go("portal")
+    assert not dock._following
+    field.setFocus()
+    assert not dock.keyboard.isVisible()  # the dock never saw that focus
+    kiosk.nav.go("menu")
+    # Off before the portal is shown; on again only once the next screen is.
+    assert dock._following and seen == [("portal", False), ("menu", False)]
