@@ -18,6 +18,14 @@ from kiosk_app.videos.subtitles import subtitles_for_vlc
 log = logging.getLogger("kiosk.videos")
 
 POLL_MS = 100  # how often the position is read while playing
+SUBTITLES_WAIT_S = 2.0  # of play, before a subtitle file libvlc shows no track of counts as empty
+
+
+def tracks_settled(has_subtitles: bool, subtitles_handed: bool, played_s: float) -> bool:
+    """Whether the tracks can be reported: libvlc adds the subtitle track a moment after a seek
+    (a guide opened at a later step), so a subtitle file it was handed gets some play first."""
+    return has_subtitles or not subtitles_handed or played_s >= SUBTITLES_WAIT_S
+
 # Options for a kiosk: no title overlay or on-screen display, subtitles on a dark box.
 DEFAULT_VLC_ARGS = (
     "--quiet",
@@ -91,6 +99,7 @@ class VlcPlayer(GuidePlayer):
         self._saw_video = False
         self._subtitles_added = False
         self._tracks_reported = False
+        self._tracks_from: float | None = None
         self._pending_seek: float | None = None
         self._pending_pause = False
         self._last_position = -1.0
@@ -151,6 +160,7 @@ class VlcPlayer(GuidePlayer):
                 log_event(log, "video.subtitles_unusable", level=logging.WARNING, subtitles=str(subtitles))
         self._saw_video = False
         self._tracks_reported = False
+        self._tracks_from = None
         self._last_position = -1.0
         self._set_fresh_media()
 
@@ -320,10 +330,12 @@ class VlcPlayer(GuidePlayer):
             self._last_position = seconds
             self.position_changed.emit(seconds)
         if not self._tracks_reported and self._playing and seconds > 0.3:
-            self._tracks_reported = True
-            has_audio = self._mp.audio_get_track_count() > 0
+            if self._tracks_from is None:
+                self._tracks_from = seconds  # a guide opened at a later step starts there
             has_subtitles = self._mp.video_get_spu_count() > 0
-            self.tracks_known.emit(has_audio, has_subtitles)
+            if tracks_settled(has_subtitles, self._subtitles is not None, seconds - self._tracks_from):
+                self._tracks_reported = True
+                self.tracks_known.emit(self._mp.audio_get_track_count() > 0, has_subtitles)
 
 
 def create_player(vlc_args: tuple[str, ...] = DEFAULT_VLC_ARGS, parent: QObject | None = None) -> VlcPlayer:

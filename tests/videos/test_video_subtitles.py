@@ -10,6 +10,7 @@ from video_media import SRT
 
 from kiosk_app.videos.library import check_library, load_library
 from kiosk_app.videos.subtitles import decode_srt, problem_with_subtitles, subtitles_for_vlc
+from kiosk_app.videos.vlc_player import tracks_settled
 
 WAIT_MS = 10_000
 GARBAGE = bytes(range(128, 256)) * 8
@@ -86,3 +87,16 @@ def test_garbage_subtitles_offer_no_button(qtbot, screen, library_dir, caplog):
     qtbot.waitUntil(lambda: screen.player.is_playing(), timeout=WAIT_MS)
     logged = [r.fields for r in caplog.records if getattr(r, "event", None) == "video.subtitles_unusable"]
     assert logged == [{"subtitles": str(library_dir / "pattern.srt")}]
+
+
+def test_a_subtitle_track_added_late_is_waited_for():
+    assert not tracks_settled(False, True, 0.4)  # a guide opened at a later step: not yet
+    assert tracks_settled(True, True, 0.4) and tracks_settled(False, False, 0.4)
+    assert tracks_settled(False, True, 2.0)  # a file libvlc never showed a track of
+
+
+def test_a_guide_opened_at_a_later_step_keeps_its_subtitle_button(qtbot, screen, library_dir):
+    with qtbot.waitSignal(screen.player.tracks_known, timeout=WAIT_MS) as known:
+        screen.open_guide(load_library(library_dir / "manifest.toml").guide("mau"), step=1, via="portal")
+    assert known.args[1] is True
+    assert screen.subtitles_button.isVisibleTo(screen)
