@@ -1,4 +1,5 @@
-"""A kiosk's batch of session records: checked as a pure function, then upserted in one statement.
+"""A kiosk's batch of session records: checked as a pure function, then loaded with binary COPY into
+a temporary table and upserted from there in one statement.
 
 The body is what `kiosk_app.stats.sync.post_batch` sends: `{"kiosk_id", "batch_id", "sent_at",
 "sessions": [record, ...]}`, each record with the fields of `kiosk_app.storage.sync_log.SYNC_FIELDS`
@@ -8,6 +9,7 @@ record without one is version 0). Anything else is refused with the reason, befo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from operator import itemgetter
@@ -46,7 +48,7 @@ class Refused(Exception):
 @dataclass(frozen=True)
 class Batch:
     kiosk_id: str
-    body: str  # checked: PostgreSQL reads the records from it (UPSERT_SQL)
+    rows: list[tuple]  # checked, one per session id, values in SESSION_COLUMNS' order and types (COPY_SQL)
     keys: list[tuple[str, datetime, int]]  # (id, started_at in UTC, version), one per session id
 
     @property
@@ -72,6 +74,14 @@ _RULES = {
 }
 
 
+def read_time(text: str) -> datetime:
+    """A time written as the kiosk writes it (a calendar date YYYY-MM-DD, then a time), read by
+    Python: not the other forms Python reads (week dates, any separator) that PostgreSQL would not."""
+    if text[4:5] != "-" or text[7:8] != "-" or text[10:11] not in ("", "T", " "):
+        raise ValueError(f"not a calendar date and time: {text!r}")
+    return datetime.fromisoformat(text)
+
+
 def _fits(kind: str, value) -> bool:
     """Whether a (non-null) value fits its field; one table, no call per field for the common kinds."""
     if kind == "text":
@@ -80,7 +90,7 @@ def _fits(kind: str, value) -> bool:
         return type(value) is int and -32768 <= value <= 32767
     if kind == "time":
         try:
-            datetime.fromisoformat(value)
+            read_time(value)
             return True
         except (TypeError, ValueError):
             return False
@@ -110,7 +120,7 @@ def _record(raw, index: int, kiosk_id: str) -> tuple[str, datetime, int]:
     sid, started = raw.get("id"), raw.get("started_at")
     if not sid or started is None:
         raise _bad(f"{where}: id and started_at are required")
-    moment = datetime.fromisoformat(started)
+    moment = datetime.fromisoformat(started)  # checked by _fits
     if moment.tzinfo is None:  # the kiosk stores UTC (and the server's connections read it so)
         moment = moment.replace(tzinfo=timezone.utc)
     moment = moment.astimezone(timezone.utc)
@@ -125,11 +135,14 @@ _TYPES_OF = {"text": {str, _NONE}, "small": {int, _NONE}, "time": {str, _NONE}, 
 _RANGES = {"small": (-32768, 32767), "seconds": (0, 1e9 - 1e-6), "version": (0, 2**62)}
 
 
-def _keys_if_clearly_fine(sessions: list, kiosk_id: str) -> list[tuple[str, datetime, int]] | None:
-    """The keys of a batch that passes every check of `_record`, checked field by field over the
-    whole batch (C loops, not one Python call per value); None when something may be wrong or the
-    records do not all have the same fields, and `_record` then finds and names it. Never more
-    lenient than `_record`."""
+_CALENDAR_TIMES = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][^\n]*)?(?:\n\d{4}-\d\d-\d\d(?:[T ][^\n]*)?)*")
+
+
+def _checked_fast(sessions: list, kiosk_id: str) -> tuple[list[tuple[str, datetime, int]], list[tuple]] | None:
+    """The keys and COPY rows (as `_record` and `_row` give them) of a batch that passes every check
+    of `_record`, checked field by field over the whole batch (C loops, not one Python call per
+    value); None when something may be wrong or the records do not all have the same fields, and
+    `_record` then finds and names it. Never more lenient than `_record`."""
     if not sessions or set(map(type, sessions)) - {dict}:
         return None
     fields = sessions[0].keys()
@@ -137,7 +150,6 @@ def _keys_if_clearly_fine(sessions: list, kiosk_id: str) -> list[tuple[str, date
         return None
     names = tuple(fields)
     columns = dict(zip(names, zip(*map(itemgetter(*names), sessions))))
-    started: list[datetime] = []
     for name, column in columns.items():
         kind = _KIND[name]
         if kind == "kiosk":
@@ -153,28 +165,37 @@ def _keys_if_clearly_fine(sessions: list, kiosk_id: str) -> list[tuple[str, date
             if max(map(len, values)) > MAX_TEXT:
                 return None
         elif kind == "time":
+            if not _CALENDAR_TIMES.fullmatch("\n".join(values)):  # read_time's rule, in one call
+                return None
             try:
-                moments = list(map(datetime.fromisoformat, values))
+                moments = iter(map(datetime.fromisoformat, values))
+                columns[name] = [None if v is None else next(moments) for v in column]
             except ValueError:
                 return None
-            if name == "started_at":
-                started = moments
         elif kind == "flag":
             if set(values) - {0, 1}:  # True == 1, False == 0
                 return None
         elif not _RANGES[kind][0] <= min(values) <= max(values) <= _RANGES[kind][1]:
             return None
-    ids = columns["id"]
-    if not all(ids) or len(started) != len(sessions):  # an empty id, a missing start
+    ids, started = columns["id"], columns["started_at"]
+    if not all(ids) or None in started:  # an empty id, a missing start
         return None
-    for i, moment in enumerate(started):
-        if moment.tzinfo is None:  # the kiosk stores UTC (and the server's connections read it so)
-            moment = moment.replace(tzinfo=timezone.utc)
-        moment = started[i] = moment.astimezone(timezone.utc)
-        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-            return None
-    versions = columns.get("version") or [0] * len(sessions)
-    return list(zip(ids, started, [v or 0 for v in versions]))
+    started = [(m if m.tzinfo else m.replace(tzinfo=timezone.utc)).astimezone(timezone.utc) for m in started]
+    if not FIRST_YEAR <= min(m.year for m in started) <= max(m.year for m in started) <= LAST_YEAR:
+        return None
+    n = len(sessions)
+    nothing = (None,) * n
+    columns.update(id=ids, kiosk_id=(kiosk_id,) * n, started_at=started,
+                   version=[v or 0 for v in columns.get("version", nothing)])
+    if "ended_at" in columns:
+        columns["ended_at"] = [m if m is None or m.tzinfo else m.replace(tzinfo=timezone.utc)
+                               for m in columns["ended_at"]]
+    if "duration_s" in columns:
+        columns["duration_s"] = [None if v is None else float(v) for v in columns["duration_s"]]
+    if "portal_confirmed" in columns:
+        columns["portal_confirmed"] = [None if v is None else bool(v) for v in columns["portal_confirmed"]]
+    rows = list(zip(*(columns.get(c, nothing) for c in SESSION_COLUMNS)))
+    return list(zip(ids, started, columns["version"])), rows
 
 
 def parse_batch(body: bytes, token_kiosk: str) -> Batch:
@@ -195,46 +216,78 @@ def parse_batch(body: bytes, token_kiosk: str) -> Batch:
         raise Refused(403, "other_kiosk", f"this token writes for kiosk {token_kiosk!r}, not {kiosk_id!r}")
     if len(sessions) > MAX_RECORDS:
         raise Refused(413, "too_many", f"{len(sessions)} sessions in one batch; at most {MAX_RECORDS}")
-    keys = _keys_if_clearly_fine(sessions, kiosk_id)
-    if keys is None:
+    fast = _checked_fast(sessions, kiosk_id)
+    if fast is None:
         keys = [_record(raw, i, kiosk_id) for i, raw in enumerate(sessions)]
-    newest: dict[str, tuple] = {}  # a session sent twice in one batch: its highest version counts
-    for key in keys:
+        rows = [_row(raw, key, kiosk_id) for raw, key in zip(sessions, keys)]
+    else:
+        keys, rows = fast
+    newest: dict[str, int] = {}  # a session sent twice in one batch: its highest version counts
+    for i, key in enumerate(keys):
         seen = newest.get(key[0])
-        if seen is None or key[2] > seen[2]:
-            newest[key[0]] = key
-    return Batch(kiosk_id, body.decode("utf-8"), list(newest.values()))
+        if seen is None or key[2] > keys[seen][2]:
+            newest[key[0]] = i
+    chosen = list(newest.values())
+    return Batch(kiosk_id, [rows[i] for i in chosen], [keys[i] for i in chosen])
+
+
+def _utc(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value  # the kiosk stores UTC
+
+
+def _row(rec: dict, key: tuple[str, datetime, int], kiosk_id: str) -> tuple:
+    """A checked record as PostgreSQL's binary COPY takes it (COPY_TYPES), in SESSION_COLUMNS' order."""
+    g = rec.get
+    ended, duration, flag = g("ended_at"), g("duration_s"), g("portal_confirmed")
+    return (key[0], kiosk_id, key[1], ended and _utc(ended), None if duration is None else float(duration),
+            g("start_kind"), g("end_reason"), g("mode"), g("procedure_code"), g("helped"), g("submitted"),
+            g("outcome"), g("not_filed_reason"), g("satisfaction"), g("trips"), g("satisfaction_reason"),
+            None if flag is None else bool(flag), key[2])
+
+
+assert SESSION_COLUMNS[:3] == ("id", "kiosk_id", "started_at") and SESSION_COLUMNS[-1] == "version"
 
 
 # ---------------------------------------------------------------- the database side
 
 _TYPES = {"started_at": "timestamptz", "ended_at": "timestamptz", "duration_s": "float8", "version": "int8",
           "portal_confirmed": "bool", **{f: "int2" for f in SMALL_INT_FIELDS}}
+COPY_TYPES = [_TYPES.get(c, "text") for c in SESSION_COLUMNS]
 _COLS = ", ".join(SESSION_COLUMNS)
-_VALUES = ", ".join(
-    ("%(kiosk)s::text" if c == "kiosk_id" else
-     "coalesce((r->>'version')::int8, 0)" if c == "version" else
-     f"(r->>'{c}')::{_TYPES[c]}" if c in _TYPES else f"r->>'{c}'") + f" AS {c}" for c in SESSION_COLUMNS)
 _UPDATES = ", ".join(f"{c} = excluded.{c}" for c in SESSION_COLUMNS if c not in ("kiosk_id", "id", "started_at"))
 
-# PostgreSQL reads the records from the checked body itself (no second encoding in Python) and
-# writes them only while the token is still valid (a revocation counts from the next batch, even
-# with the token's kiosk remembered by the server); the answer is the ids written, or a single
-# NULL for a revoked token. A session sent twice in one batch counts once, at its highest version.
-# A newer version replaces the stored record; an older or equal one leaves it as it is.
+# Each pooled connection has its own temporary table, emptied at every commit, that a batch is
+# loaded into with binary COPY (PostgreSQL neither parses JSON nor casts text; a temporary table
+# writes no WAL) before the upsert reads it, in the same transaction.
+BATCH_TABLE_SQL = f"""CREATE TEMPORARY TABLE IF NOT EXISTS batch ({", ".join(
+    f"{c} {_TYPES.get(c, 'text')}" for c in SESSION_COLUMNS)}) ON COMMIT DELETE ROWS"""
+COPY_SQL = f"COPY batch ({_COLS}) FROM STDIN (FORMAT BINARY)"
+
+# The batch is written only while the token is still valid (a revocation counts from the next
+# batch, even with the token's kiosk remembered by the server); the answer is the ids written, or
+# a single NULL for a revoked token. INSERT_SQL is tried first: a batch of sessions new to the
+# province (nearly every batch) is stored without ON CONFLICT's second look into the primary key
+# for each row (bench/README.md). If one of them is stored already it fails as a whole, and
+# UPSERT_SQL then writes the batch again: a newer version replaces the stored record; an older or
+# equal one leaves it as it is.
 _VALID = "SELECT FROM tokens WHERE token_sha256 = %(token)s AND kiosk_id = %(kiosk)s AND revoked_at IS NULL"
-UPSERT_SQL = f"""WITH written AS (
+
+
+def _write_sql(on_conflict: str) -> str:
+    return f"""WITH written AS (
         INSERT INTO sessions ({_COLS})
-        SELECT DISTINCT ON (id) * FROM (
-            SELECT {_VALUES} FROM jsonb_array_elements(%(body)s::jsonb -> 'sessions') AS r) AS b
-        WHERE EXISTS ({_VALID})
-        ORDER BY id, version DESC
-        ON CONFLICT (kiosk_id, id, started_at) DO UPDATE SET {_UPDATES}, received_at = now()
-        WHERE excluded.version > sessions.version
+        SELECT {_COLS} FROM batch WHERE EXISTS ({_VALID})
+        {on_conflict}
         RETURNING id)
     SELECT id FROM written
     UNION ALL
     SELECT NULL WHERE NOT EXISTS ({_VALID})"""
+
+
+INSERT_SQL = _write_sql("")
+UPSERT_SQL = _write_sql(f"""ON CONFLICT (kiosk_id, id, started_at) DO UPDATE SET {_UPDATES}, received_at = now()
+        WHERE excluded.version > sessions.version""")
 
 
 # The records the upsert left alone (in the same transaction, only when there are some): stored

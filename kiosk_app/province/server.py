@@ -37,11 +37,15 @@ class Store:
 
     def __init__(self, dsn: str, pool_size: int):
         # TimeZone UTC: a record's time without an offset is UTC, as the kiosk stores it.
-        self.pool = AsyncConnectionPool(dsn, min_size=1, max_size=pool_size, open=False,
+        self.pool = AsyncConnectionPool(dsn, min_size=1, max_size=pool_size, open=False, configure=self._configure,
                                         kwargs={"autocommit": True, "options": "-c TimeZone=UTC"})
         self.months: set[str] = set()
         self.kiosks: dict[bytes, str] = {}  # token's SHA-256 -> its kiosk, for the tokens seen valid
         self._month_lock = asyncio.Lock()
+
+    @staticmethod
+    async def _configure(conn: psycopg.AsyncConnection) -> None:
+        await conn.execute(ingest.BATCH_TABLE_SQL)  # the connection's own, for as long as it lives
 
     async def open(self) -> None:
         await self.pool.open(wait=True, timeout=30)
@@ -89,14 +93,28 @@ class Store:
             return await self._upsert(batch, token_sha256)
 
     async def _upsert(self, batch: ingest.Batch, token_sha256: bytes) -> list[str]:
+        try:
+            written = await self._write(batch, token_sha256, ingest.INSERT_SQL)
+        except psycopg.errors.UniqueViolation:  # some stored already: their versions decide
+            written = await self._write(batch, token_sha256, ingest.UPSERT_SQL)
+        if None in written:
+            self.kiosks.pop(token_sha256, None)
+            raise BAD_TOKEN
+        return [sid for sid in batch.ids if sid in written]
+
+    async def _write(self, batch: ingest.Batch, token_sha256: bytes, sql: str) -> set[str | None]:
         async with self.pool.connection() as conn:
             try:
                 # A transaction committed once the answer is here, so a batch whose server dies while
                 # PostgreSQL works on it is not stored. (Pipelining BEGIN with the upsert saved a
-                # round trip but cost more CPU in psycopg: bench/README.md.)
-                async with conn.transaction():
-                    cur = await conn.execute(ingest.UPSERT_SQL, {"body": batch.body, "kiosk": batch.kiosk_id,
-                                                                 "token": token_sha256})
+                # round trip but cost more CPU in psycopg: bench/README.md.) The batch goes into the
+                # connection's temporary table with binary COPY, the sessions are written from there.
+                async with conn.transaction(), conn.cursor() as cur:
+                    async with cur.copy(ingest.COPY_SQL) as copy:
+                        copy.set_types(ingest.COPY_TYPES)
+                        for row in batch.rows:
+                            await copy.write_row(row)
+                    await cur.execute(sql, {"kiosk": batch.kiosk_id, "token": token_sha256})
                     written = {r[0] for r in await cur.fetchall()}
                     if None not in written and len(written) < len(batch.keys):
                         left = [k for k in batch.keys if k[0] not in written]
@@ -105,10 +123,7 @@ class Store:
                         written.update(r[0] for r in rows)
             except psycopg.errors.DataError as exc:  # a value Python read but PostgreSQL cannot
                 raise ingest.Refused(422, "invalid_record", f"PostgreSQL refused a value: {exc.diag.message_primary}")
-        if None in written:
-            self.kiosks.pop(token_sha256, None)
-            raise BAD_TOKEN
-        return [sid for sid in batch.ids if sid in written]
+        return written
 
 
 BAD_TOKEN = ingest.Refused(401, "bad_token", "this token is unknown or revoked; ask the province for one")

@@ -128,6 +128,17 @@ def test_a_batch_stored_but_not_acknowledged_is_taken_again_without_a_copy(provi
     assert len(rows_of(province_server.dsn)) == 5
 
 
+def test_a_batch_mixing_stored_and_new_sessions_stores_the_new_and_the_newer(province_server):
+    # The plain insert tried first fails on the stored ones; the upsert then takes the whole batch.
+    token = issue_token(province_server.dsn, "k-a", "Xã A")
+    assert post(province_server, token, [record("s1"), record("s2")]).status_code == 200
+    answer = post(province_server, token, [record("s0"), record("s1"), record("s2", version=1, satisfaction=5),
+                                           record("s3")])
+    assert sorted(answer.json()["accepted"]) == ["s0", "s1", "s2", "s3"]
+    assert [(r[1], r[2], r[3]) for r in rows_of(province_server.dsn)] == [
+        ("s0", 0, None), ("s1", 0, None), ("s2", 1, 5), ("s3", 0, None)]
+
+
 def test_a_newer_version_replaces_an_older_never(province_server):
     token = issue_token(province_server.dsn, "k-a", "Xã A")
     assert post(province_server, token, [record("s1", outcome="filed_alone")]).json() == {"accepted": ["s1"]}
