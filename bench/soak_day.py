@@ -171,11 +171,13 @@ class Hand:
         x, y, w, h = self.where(name, fresh, timeout)
         self.touch_at(x + int(w * dx), y + h // 2)
 
-    def tap_first(self, prefix: str, fresh: bool = True, pick: int = 0) -> str:
+    def tap_first(self, prefix: str, fresh: bool = True, pick: int = 0, skip: str | None = None) -> str:
+        """Touches one of the things whose names start with `prefix` (not those holding `skip`)."""
         def found():
             if fresh and self.log.layout_at < self.mark:
                 return None
-            names = sorted(k for k in self.log.layout["items"] if k.startswith(prefix))
+            names = sorted(k for k in self.log.layout["items"]
+                           if k.startswith(prefix) and not (skip and skip in k))
             return names or None
         names = self.log.wait(found, 30.0, f"something named {prefix}*")
         name = names[pick % len(names)]
@@ -248,7 +250,7 @@ class Day:
         h = self.hand
         h.tap("menu_guides")
         h.screen("guides")
-        h.tap_first("guide-", pick=self.driven.guide_plays)
+        h.tap_first("guide-", pick=self.driven.guide_plays, skip="-step")  # the card, not a step button
         h.event("video.opened")
         h.event("video.step", via="open")
         watched = self._watch(self.play_s)
@@ -273,20 +275,29 @@ class Day:
         h = self.hand
         h.tap("menu_scan")
         h.screen("scan")
-        h.tap("preset_text")
-        if self.feeder:
-            h.tap("feederButton", fresh=False, timeout=90)
-        else:
-            h.tap("scanButton", fresh=False, timeout=90)
+        # The guided flow: which procedure (asked first when the session has none) → what paper →
+        # where it goes → scan → check the pages → name → the document.
+        first = h.log.wait(lambda: self._one_of("procedureNone", "preset_text"), 30, "the scan's first question")
+        if first == "procedureNone":
+            h.tap("procedureNone", fresh=False)
+        h.tap("preset_text", fresh=first == "procedureNone")
+        h.tap("feederButton" if self.feeder else "scanButton", timeout=90)
         done = h.event("scan.pages", timeout=180)
         assert not self.feeder or done["pages"] == 10, done
-        h.tap("saveButton", timeout=60)
+        h.tap("toName", timeout=60)
         h.tap("docName2")
         saved = h.event("scan.document", timeout=120)
         self.driven.scans += 1
         self.driven.scanned_pages += saved["pages"]
         h.tap("scanBack")
         h.screen("menu")
+
+    def _one_of(self, *names: str) -> str | None:
+        """The first of `names` in the latest layout report that came after the last touch."""
+        log = self.hand.log
+        if log.layout_at < self.hand.mark:
+            return None
+        return next((n for n in names if n in log.layout["items"]), None)
 
     def portal(self) -> None:
         """Practice portal: log in, fill the form on the on-screen keyboard, attach the scanned
