@@ -207,6 +207,11 @@ class Hand:
         """Touches a page's field and types on the on-screen keyboard once it is up and still;
         touches the field again (as a resident would) when the keyboard went away meanwhile."""
         for _ in range(attempts):
+            if "key-hide" in self.log.layout["items"]:
+                # Touching another field with the keyboard up hides and shows it again, and now
+                # and then it stays hidden (the page's focus-out after the focus-in): put it away first.
+                self.tap("key-hide", fresh=False)
+                self.settled()
             self.web_tap(selector)
             self.settled()
             if "key-1" in self.log.layout["items"]:
@@ -218,6 +223,21 @@ class Hand:
         """Types on the kiosk's on-screen keyboard, key by key (its keys are named key-<letter>)."""
         for ch in text:
             self.tap("key-space" if ch == " " else f"key-{ch}", fresh=False)
+
+    def web_press(self, selector: str, event: str, attempts: int = 3, **match) -> dict:
+        """Touches a page's link or button until the kiosk logs `event` (a page loaded, a form
+        sent, a download saved); again when nothing came of the touch (a page that moved under
+        the finger while the keyboard went away), as a resident would."""
+        for _ in range(attempts):
+            if "key-hide" in self.log.layout["items"]:
+                self.tap("key-hide", fresh=False)
+                self.settled()
+            self.web_tap(selector)
+            try:
+                return self.event(event, timeout=8.0, **match)
+            except AssertionError:
+                self.settled()
+        raise AssertionError(f"touching {selector} never gave {event}")
 
     def web_tap(self, selector: str, timeout: float = 30.0) -> None:
         """Touches a page element, rolling the page (mouse wheel over it) until it is in sight."""
@@ -327,17 +347,13 @@ class Day:
         h.tap("menu_portal")
         h.screen("portal")
         h.event("portal.page", timeout=60)
-        h.web_tap("a[href=/thu-tuc/khai-sinh]")
-        h.event("portal.page", timeout=30)
-        h.web_tap("#file-online")
-        h.event("portal.page", timeout=30)
+        h.web_press("a[href=/thu-tuc/khai-sinh]", "portal.page")
+        h.web_press("#file-online", "portal.page")
         h.type_into("#so_dinh_danh", "001234567890")
         h.type_into("#mat_khau", "luyentap")
-        h.web_tap("#login-button")
-        h.event("portal.page", timeout=30)
+        h.web_press("#login-button", "portal.page")
         h.type_into("#otp", "123456")
-        h.web_tap("#otp-button")
-        h.event("portal.page", timeout=30)
+        h.web_press("#otp-button", "portal.page")
         # The agency: its label gives the drop-down list the focus without opening Chromium's
         # pop-up, and the list takes an arrow key (the on-screen keyboard has none).
         h.web_tap("label[for=co_quan]")
@@ -349,14 +365,11 @@ class Day:
         h.web_tap("#tep")
         h.tap_first("item:pickerList:")
         h.tap("pickerChoose")
-        h.web_tap("#check-button")
-        h.event("portal.page", timeout=30)
-        h.web_tap("#submit-button")
-        h.event("portal.submitted", timeout=30)
+        h.web_press("#check-button", "portal.page")
+        h.web_press("#submit-button", "portal.submitted")
         self.driven.submissions += 1
         if self.download:
-            h.web_tap("#receipt")
-            h.event("portal.download", decision="saved", timeout=30)
+            h.web_press("#receipt", "portal.download", decision="saved")
             self.driven.downloads += 1
             h.tap("portalNoticeView")
             h.tap("portalFileViewerClose")
