@@ -3,6 +3,7 @@ touches through N mixed sessions; reports memory, threads, files and processes a
 and the session log's counts against what was driven.
 
     .venv/bin/python bench/soak_day.py --sessions 200 [--checkpoints 10,50,200] [--no-download]
+    .venv/bin/python bench/soak_day.py --sessions 8 --checkpoints 1,2,3,4,5,6,7,8 --plan scan,portal,end4
 
 The kiosk runs with --log-layout: it logs `ui.layout`, where every touchable thing is, and the
 driver touches the centre of the thing it names (never a fixed coordinate). It waits on the
@@ -29,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PIN = "2468"
 WEB_SETTLE_S = 0.8  # a page's layout unchanged for this long (several reports) is the one to touch
+SETTLE_S = 0.5  # a screen whose layout report has not changed for this long has stopped moving
 SOAK_CONFIG = """\
 [session]
 idle_timeout_s = 15
@@ -147,6 +149,7 @@ class Hand:
     def __init__(self, log: EventLog, display: str):
         self.log, self.display = log, display
         self.mark = 0  # log index at the last touch: what comes after is its consequence
+        self.touched = 0.0  # when (monotonic)
 
     def xdo(self, *args) -> None:
         subprocess.run(["xdotool", *map(str, args)], env=dict(os.environ, DISPLAY=self.display), check=True)
@@ -154,7 +157,17 @@ class Hand:
     def touch_at(self, x: int, y: int) -> None:
         self.log.refresh()
         self.mark = len(self.log.events)
+        self.touched = time.monotonic()
         self.xdo("mousemove", x, y, "click", "1")
+
+    def settled(self, after_touch: float = SETTLE_S, timeout: float = 30.0) -> None:
+        """Waits until the screen has stopped moving: `after_touch` seconds since the last touch
+        with no new layout report for that long (a screen still laying itself out, a keyboard
+        coming up or going away, would otherwise be touched where it was a moment ago)."""
+        def still():
+            now = time.monotonic()
+            return now - self.touched >= after_touch and now - self.log.layout_seen >= after_touch
+        self.log.wait(still, timeout, "the screen to stop moving")
 
     def where(self, name: str, fresh: bool = True, timeout: float = 30.0, settle: float = 0.0) -> list[int]:
         """The rect of `name` in a layout report; `fresh`: one logged after the last touch;
@@ -171,11 +184,13 @@ class Hand:
         x, y, w, h = self.where(name, fresh, timeout)
         self.touch_at(x + int(w * dx), y + h // 2)
 
-    def tap_first(self, prefix: str, fresh: bool = True, pick: int = 0) -> str:
+    def tap_first(self, prefix: str, fresh: bool = True, pick: int = 0, skip: str | None = None) -> str:
+        """Touches one of the things whose names start with `prefix` (not those holding `skip`)."""
         def found():
             if fresh and self.log.layout_at < self.mark:
                 return None
-            names = sorted(k for k in self.log.layout["items"] if k.startswith(prefix))
+            names = sorted(k for k in self.log.layout["items"]
+                           if k.startswith(prefix) and not (skip and skip in k))
             return names or None
         names = self.log.wait(found, 30.0, f"something named {prefix}*")
         name = names[pick % len(names)]
@@ -188,10 +203,41 @@ class Hand:
     def screen(self, name: str, timeout: float = 60.0) -> None:
         self.event("ui.screen", timeout, screen=name)
 
+    def type_into(self, selector: str, text: str, attempts: int = 3) -> None:
+        """Touches a page's field and types on the on-screen keyboard once it is up and still;
+        touches the field again (as a resident would) when the keyboard went away meanwhile."""
+        for _ in range(attempts):
+            if "key-hide" in self.log.layout["items"]:
+                # Touching another field with the keyboard up hides and shows it again, and now
+                # and then it stays hidden (the page's focus-out after the focus-in): put it away first.
+                self.tap("key-hide", fresh=False)
+                self.settled()
+            self.web_tap(selector)
+            self.settled()
+            if "key-1" in self.log.layout["items"]:
+                self.type_keys(text)
+                return
+        raise AssertionError(f"the keyboard did not stay up for {selector}")
+
     def type_keys(self, text: str) -> None:
         """Types on the kiosk's on-screen keyboard, key by key (its keys are named key-<letter>)."""
         for ch in text:
             self.tap("key-space" if ch == " " else f"key-{ch}", fresh=False)
+
+    def web_press(self, selector: str, event: str, attempts: int = 3, **match) -> dict:
+        """Touches a page's link or button until the kiosk logs `event` (a page loaded, a form
+        sent, a download saved); again when nothing came of the touch (a page that moved under
+        the finger while the keyboard went away), as a resident would."""
+        for _ in range(attempts):
+            if "key-hide" in self.log.layout["items"]:
+                self.tap("key-hide", fresh=False)
+                self.settled()
+            self.web_tap(selector)
+            try:
+                return self.event(event, timeout=8.0, **match)
+            except AssertionError:
+                self.settled()
+        raise AssertionError(f"touching {selector} never gave {event}")
 
     def web_tap(self, selector: str, timeout: float = 30.0) -> None:
         """Touches a page element, rolling the page (mouse wheel over it) until it is in sight."""
@@ -248,7 +294,7 @@ class Day:
         h = self.hand
         h.tap("menu_guides")
         h.screen("guides")
-        h.tap_first("guide-", pick=self.driven.guide_plays)
+        h.tap_first("guide-", pick=self.driven.guide_plays, skip="-step")  # the card, not a step button
         h.event("video.opened")
         h.event("video.step", via="open")
         watched = self._watch(self.play_s)
@@ -273,15 +319,21 @@ class Day:
         h = self.hand
         h.tap("menu_scan")
         h.screen("scan")
-        h.tap("preset_text")
-        if self.feeder:
-            h.tap("feederButton", fresh=False, timeout=90)
-        else:
-            h.tap("scanButton", fresh=False, timeout=90)
+        # The guided flow: which procedure (asked first when the session has none) → what paper →
+        # where it goes → scan → check the pages → name → the document.
+        h.settled()
+        if "procedureNone" in h.log.layout["items"]:
+            h.tap("procedureNone", fresh=False)
+            h.settled()
+        h.tap("preset_text", fresh=False)
+        h.settled()
+        h.tap("feederButton" if self.feeder else "scanButton", fresh=False)
         done = h.event("scan.pages", timeout=180)
         assert not self.feeder or done["pages"] == 10, done
-        h.tap("saveButton", timeout=60)
-        h.tap("docName2")
+        h.settled()
+        h.tap("toName", fresh=False, timeout=60)
+        h.settled()
+        h.tap("docName2", fresh=False)
         saved = h.event("scan.document", timeout=120)
         self.driven.scans += 1
         self.driven.scanned_pages += saved["pages"]
@@ -295,45 +347,29 @@ class Day:
         h.tap("menu_portal")
         h.screen("portal")
         h.event("portal.page", timeout=60)
-        h.web_tap("a[href=/thu-tuc/khai-sinh]")
-        h.event("portal.page", timeout=30)
-        h.web_tap("#file-online")
-        h.event("portal.page", timeout=30)
-        h.web_tap("#so_dinh_danh")
-        h.where("key-1")
-        h.type_keys("001234567890")
-        h.web_tap("#mat_khau")
-        h.type_keys("luyentap")
-        h.web_tap("#login-button")
-        h.event("portal.page", timeout=30)
-        h.web_tap("#otp")
-        h.where("key-1")
-        h.type_keys("123456")
-        h.web_tap("#otp-button")
-        h.event("portal.page", timeout=30)
+        h.web_press("a[href=/thu-tuc/khai-sinh]", "portal.page")
+        h.web_press("#file-online", "portal.page")
+        h.type_into("#so_dinh_danh", "001234567890")
+        h.type_into("#mat_khau", "luyentap")
+        h.web_press("#login-button", "portal.page")
+        h.type_into("#otp", "123456")
+        h.web_press("#otp-button", "portal.page")
         # The agency: its label gives the drop-down list the focus without opening Chromium's
         # pop-up, and the list takes an arrow key (the on-screen keyboard has none).
         h.web_tap("label[for=co_quan]")
         h.xdo("key", "Down")
-        h.web_tap("#ho_ten")
-        h.where("key-1")
-        h.type_keys("nguyen van an")
-        h.web_tap("#ngay_sinh", timeout=30)
-        h.type_keys("04031952")
-        h.web_tap("#dia_chi")
-        h.type_keys("thon dong")
+        h.type_into("#ho_ten", "nguyen van an")
+        h.type_into("#ngay_sinh", "04031952")
+        h.type_into("#dia_chi", "thon dong")
         h.tap("key-hide", fresh=False)
         h.web_tap("#tep")
         h.tap_first("item:pickerList:")
         h.tap("pickerChoose")
-        h.web_tap("#check-button")
-        h.event("portal.page", timeout=30)
-        h.web_tap("#submit-button")
-        h.event("portal.submitted", timeout=30)
+        h.web_press("#check-button", "portal.page")
+        h.web_press("#submit-button", "portal.submitted")
         self.driven.submissions += 1
         if self.download:
-            h.web_tap("#receipt")
-            h.event("portal.download", decision="saved", timeout=30)
+            h.web_press("#receipt", "portal.download", decision="saved")
             self.driven.downloads += 1
             h.tap("portalNoticeView")
             h.tap("portalFileViewerClose")
@@ -616,6 +652,7 @@ def main() -> int:
     p.add_argument("--play-s", type=float, default=3.0, help="seconds each guide plays")
     p.add_argument("--no-download", action="store_true", help="skip the receipt download")
     p.add_argument("--work-dir", type=Path, help="keep the data, log and screenshots here")
+    p.add_argument("--plan", help="every session the same steps, e.g. scan,portal,end4 (default: the ten plans in turn)")
     args = p.parse_args()
     # Stopped with SIGTERM (or SIGINT in the background): the kiosk and its Xvfb stop too.
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -623,7 +660,8 @@ def main() -> int:
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="soak-"))
     checkpoints = [int(c) for c in args.checkpoints.split(",") if c]
     print(f"work dir: {work}", flush=True)
-    result = run_day(args.sessions, checkpoints, work, args.play_s, download=not args.no_download)
+    plans = [tuple(args.plan.split(","))] if args.plan else None
+    result = run_day(args.sessions, checkpoints, work, args.play_s, download=not args.no_download, plans=plans)
     print(f"\nbaseline after start-up: kiosk {result.baseline['kiosk_rss_mb']} MB, all {result.baseline['rss_mb']} MB, "
           f"{result.baseline['threads']} threads, {result.baseline['fds']} fds, {result.baseline['count']} processes")
     print(summary_table(result.checkpoints))
