@@ -61,7 +61,11 @@ TEXT_FOCUS_SCRIPT = """
     return el.tagName === "INPUT" && !NOT_TEXT.includes((el.type || "").toLowerCase());
   }
   document.addEventListener("focusin", e => console.info(isText(e.target) ? "%s:on" : "%s:off"), true);
-  document.addEventListener("focusout", () => console.info("%s:off"), true);
+  // Moving from one field to the next keeps the keyboard up: "off" only once the focus has
+  // settled somewhere that is not a text field (hiding and showing it would jump the page).
+  document.addEventListener("focusout", () => setTimeout(() => {
+    if (!isText(document.activeElement)) console.info("%s:off");
+  }, 0), true);
   // The keyboard takes room from the page: keep the field being typed in sight.
   window.addEventListener("resize", () => {
     const el = document.activeElement;

@@ -83,3 +83,24 @@ def test_keyboard_goes_when_the_page_changes(qtbot, make_screen, new_session, pr
         js(qtbot, screen, f"location.href = {practice.home_url!r}")
     assert screen.keyboard.isHidden()
     assert screen.title_label.isVisible()
+
+
+def test_the_keyboard_stays_up_from_one_field_to_the_next(qtbot, make_screen, new_session, practice):
+    """Moving to the next field never hides the keyboard, even for a moment (the page would jump,
+    and a touch landing in the jump could leave it hidden)."""
+    screen = make_screen(home_url=practice.base_url + "/dang-nhap")
+    screen.show()
+    qtbot.waitExposed(screen)
+    start(qtbot, screen, new_session())
+    said = []
+    screen.page.text_focus.connect(said.append)
+    with qtbot.waitSignal(screen.page.text_focus, timeout=10000, check_params_cb=lambda on: on):
+        js(qtbot, screen, "document.getElementById('so_dinh_danh').focus()")
+    with qtbot.waitSignal(screen.page.text_focus, timeout=10000, check_params_cb=lambda on: on):
+        js(qtbot, screen, "document.getElementById('mat_khau').focus()")
+    assert screen.keyboard.isVisible()
+    with qtbot.waitSignal(screen.page.text_focus, timeout=10000, check_params_cb=lambda on: not on):
+        js(qtbot, screen, "document.getElementById('login-button').focus()")
+    qtbot.waitUntil(lambda: screen.keyboard.isHidden(), timeout=5000)
+    # Messages come in order: no "off" between the two fields, only once a button took the focus.
+    assert said[:2] == [True, True] and not any(said[2:]), said
