@@ -7,8 +7,9 @@ Starts its own PostgreSQL (as the tests do, but with PostgreSQL's default durabi
 synchronous commit on; --pg-settings sizes its memory and WAL), or uses --dsn (a database it may
 empty). Then:
   1. ingest: `kiosk-province serve` (a subprocess) receives the year 2025's sessions of --kiosks
-     simulated kiosks, in batches of --batch, from --senders concurrent processes, each posting with
-     the kiosk's own `post_batch`; rows per second from the first request to the last answer;
+     simulated kiosks, in batches of --batch, from --senders concurrent processes, each posting the
+     body and headers of the kiosk's `post_batch`; rows per second from the first request to the
+     last answer;
   2. the anchor: the same rows, written once to a file, loaded into the same (emptied) table by the
      server's own `COPY ... FROM` file, indexes and partitions in place;
   3. the year's figures by commune (`kiosk-province stats --by commune`'s query) beside one plain SQL
@@ -101,19 +102,29 @@ def prepare(args) -> int:
 
 
 def sender(args) -> int:
-    """One process posting its prepared batches one after the other, as kiosks' syncs do."""
-    import requests
+    """One process posting its prepared batches one after the other, as kiosks' syncs do: the body
+    and headers `post_batch` sends, over one kept-alive connection. The standard library's
+    http.client, not requests: the senders share this machine's cores with the server and
+    PostgreSQL (a province's server gets its requests over the network), and requests costs
+    several times more CPU a request (bench/README.md)."""
+    import http.client
+    from urllib.parse import urlsplit
 
     url, path, tokens = args
-    http = requests.Session()
+    where = urlsplit(url)
+    http = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
     sent, cpu = 0, time.process_time()
     with open(path, encoding="utf-8") as f:
         for line in f:
             k, body = line.rstrip("\n").split("\t", 1)
-            answer = http.post(url, data=body.encode(), timeout=60, headers={
+            http.request("POST", where.path, body=body.encode(), headers={
                 "Authorization": f"Bearer {tokens[int(k)]}", "Content-Type": "application/json"})
-            answer.raise_for_status()
-            sent += len(answer.json()["accepted"])
+            answer = http.getresponse()
+            data = answer.read()
+            if answer.status != 200:
+                raise RuntimeError(f"the server answered {answer.status}: {data[:200]!r}")
+            sent += len(json.loads(data)["accepted"])
+    http.close()
     return sent, time.process_time() - cpu
 
 

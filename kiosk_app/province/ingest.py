@@ -1,5 +1,6 @@
-"""A kiosk's batch of session records: checked as a pure function, then loaded with binary COPY into
-a temporary table and upserted from there in one statement.
+"""A kiosk's batch of session records: checked as a pure function, then loaded with binary COPY
+straight into the sessions table, or, when some of them are stored already, into a temporary table
+and upserted from there in one statement.
 
 The body is what `kiosk_app.stats.sync.post_batch` sends: `{"kiosk_id", "batch_id", "sent_at",
 "sessions": [record, ...]}`, each record with the fields of `kiosk_app.storage.sync_log.SYNC_FIELDS`
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 import orjson
 
@@ -135,6 +136,7 @@ _TYPES_OF = {"text": {str, _NONE}, "small": {int, _NONE}, "time": {str, _NONE}, 
 _RANGES = {"small": (-32768, 32767), "seconds": (0, 1e9 - 1e-6), "version": (0, 2**62)}
 
 
+_TZINFO = attrgetter("tzinfo")
 _CALENDAR_TIMES = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][^\n]*)?(?:\n\d{4}-\d\d-\d\d(?:[T ][^\n]*)?)*")
 
 
@@ -146,10 +148,13 @@ def _checked_fast(sessions: list, kiosk_id: str) -> tuple[list[tuple[str, dateti
     if not sessions or set(map(type, sessions)) - {dict}:
         return None
     fields = sessions[0].keys()
-    if not {"id", "started_at"} <= fields <= RECORD_FIELDS or not all(r.keys() == fields for r in sessions):
+    if not {"id", "started_at"} <= fields <= RECORD_FIELDS or set(map(len, sessions)) != {len(fields)}:
         return None
     names = tuple(fields)
-    columns = dict(zip(names, zip(*map(itemgetter(*names), sessions))))
+    try:  # each record has as many fields as the first, and each of its fields: the same fields
+        columns = dict(zip(names, zip(*map(itemgetter(*names), sessions))))
+    except KeyError:
+        return None
     for name, column in columns.items():
         kind = _KIND[name]
         if kind == "kiosk":
@@ -168,8 +173,11 @@ def _checked_fast(sessions: list, kiosk_id: str) -> tuple[list[tuple[str, dateti
             if not _CALENDAR_TIMES.fullmatch("\n".join(values)):  # read_time's rule, in one call
                 return None
             try:
-                moments = iter(map(datetime.fromisoformat, values))
-                columns[name] = [None if v is None else next(moments) for v in column]
+                if values is column:
+                    columns[name] = list(map(datetime.fromisoformat, column))
+                else:
+                    moments = iter(map(datetime.fromisoformat, values))
+                    columns[name] = [None if v is None else next(moments) for v in column]
             except ValueError:
                 return None
         elif kind == "flag":
@@ -180,20 +188,23 @@ def _checked_fast(sessions: list, kiosk_id: str) -> tuple[list[tuple[str, dateti
     ids, started = columns["id"], columns["started_at"]
     if not all(ids) or None in started:  # an empty id, a missing start
         return None
-    started = [(m if m.tzinfo else m.replace(tzinfo=timezone.utc)).astimezone(timezone.utc) for m in started]
-    if not FIRST_YEAR <= min(m.year for m in started) <= max(m.year for m in started) <= LAST_YEAR:
+    if set(map(_TZINFO, started)) != {timezone.utc}:  # the kiosk writes UTC as +00:00: nothing to convert
+        started = [(m if m.tzinfo else m.replace(tzinfo=timezone.utc)).astimezone(timezone.utc) for m in started]
+    if not FIRST_YEAR <= min(started).year <= max(started).year <= LAST_YEAR:
         return None
     n = len(sessions)
     nothing = (None,) * n
+    versions = columns.get("version")
     columns.update(id=ids, kiosk_id=(kiosk_id,) * n, started_at=started,
-                   version=[v or 0 for v in columns.get("version", nothing)])
-    if "ended_at" in columns:
-        columns["ended_at"] = [m if m is None or m.tzinfo else m.replace(tzinfo=timezone.utc)
-                               for m in columns["ended_at"]]
-    if "duration_s" in columns:
-        columns["duration_s"] = [None if v is None else float(v) for v in columns["duration_s"]]
-    if "portal_confirmed" in columns:
-        columns["portal_confirmed"] = [None if v is None else bool(v) for v in columns["portal_confirmed"]]
+                   version=(0,) * n if versions is None else [v or 0 for v in versions])
+    ended = columns.get("ended_at")
+    if ended is not None and None in set(map(_TZINFO, filter(None, ended))):  # a time without its offset
+        columns["ended_at"] = [m if m is None or m.tzinfo else m.replace(tzinfo=timezone.utc) for m in ended]
+    for name, convert in (("duration_s", float), ("portal_confirmed", bool)):
+        column = columns.get(name)
+        if column is not None:
+            columns[name] = (list(map(convert, column)) if None not in column
+                             else [None if v is None else convert(v) for v in column])
     rows = list(zip(*(columns.get(c, nothing) for c in SESSION_COLUMNS)))
     return list(zip(ids, started, columns["version"])), rows
 
@@ -257,37 +268,30 @@ COPY_TYPES = [_TYPES.get(c, "text") for c in SESSION_COLUMNS]
 _COLS = ", ".join(SESSION_COLUMNS)
 _UPDATES = ", ".join(f"{c} = excluded.{c}" for c in SESSION_COLUMNS if c not in ("kiosk_id", "id", "started_at"))
 
-# Each pooled connection has its own temporary table, emptied at every commit, that a batch is
-# loaded into with binary COPY (PostgreSQL neither parses JSON nor casts text; a temporary table
-# writes no WAL) before the upsert reads it, in the same transaction.
+# A batch of sessions new to the province (nearly every batch) goes straight into `sessions` with
+# binary COPY (Python has read every value already: PostgreSQL neither parses JSON nor casts text),
+# in a transaction that first checks the token is still valid (a revocation counts from the next
+# batch, even with the token's kiosk remembered by the server). If one of its sessions is stored
+# already, the COPY fails as a whole and the batch takes the upsert path: each pooled connection
+# has its own temporary table, emptied at every commit (no WAL), that the batch is copied into,
+# and UPSERT_SQL writes it from there: a newer version replaces the stored record; an older or
+# equal one leaves it as it is.
+VALID_SQL = "SELECT FROM tokens WHERE token_sha256 = %(token)s AND kiosk_id = %(kiosk)s AND revoked_at IS NULL"
+COPY_NEW_SQL = f"COPY sessions ({_COLS}) FROM STDIN (FORMAT BINARY)"
 BATCH_TABLE_SQL = f"""CREATE TEMPORARY TABLE IF NOT EXISTS batch ({", ".join(
     f"{c} {_TYPES.get(c, 'text')}" for c in SESSION_COLUMNS)}) ON COMMIT DELETE ROWS"""
 COPY_SQL = f"COPY batch ({_COLS}) FROM STDIN (FORMAT BINARY)"
 
-# The batch is written only while the token is still valid (a revocation counts from the next
-# batch, even with the token's kiosk remembered by the server); the answer is the ids written, or
-# a single NULL for a revoked token. INSERT_SQL is tried first: a batch of sessions new to the
-# province (nearly every batch) is stored without ON CONFLICT's second look into the primary key
-# for each row (bench/README.md). If one of them is stored already it fails as a whole, and
-# UPSERT_SQL then writes the batch again: a newer version replaces the stored record; an older or
-# equal one leaves it as it is.
-_VALID = "SELECT FROM tokens WHERE token_sha256 = %(token)s AND kiosk_id = %(kiosk)s AND revoked_at IS NULL"
-
-
-def _write_sql(on_conflict: str) -> str:
-    return f"""WITH written AS (
+# The answer is the ids written, or a single NULL for a revoked token.
+UPSERT_SQL = f"""WITH written AS (
         INSERT INTO sessions ({_COLS})
-        SELECT {_COLS} FROM batch WHERE EXISTS ({_VALID})
-        {on_conflict}
+        SELECT {_COLS} FROM batch WHERE EXISTS ({VALID_SQL})
+        ON CONFLICT (kiosk_id, id, started_at) DO UPDATE SET {_UPDATES}, received_at = now()
+        WHERE excluded.version > sessions.version
         RETURNING id)
     SELECT id FROM written
     UNION ALL
-    SELECT NULL WHERE NOT EXISTS ({_VALID})"""
-
-
-INSERT_SQL = _write_sql("")
-UPSERT_SQL = _write_sql(f"""ON CONFLICT (kiosk_id, id, started_at) DO UPDATE SET {_UPDATES}, received_at = now()
-        WHERE excluded.version > sessions.version""")
+    SELECT NULL WHERE NOT EXISTS ({VALID_SQL})"""
 
 
 # The records the upsert left alone (in the same transaction, only when there are some): stored

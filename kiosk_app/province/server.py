@@ -14,12 +14,13 @@ import os
 import time
 from contextlib import asynccontextmanager
 
+import orjson
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kiosk_app.logs import log_event
@@ -55,7 +56,7 @@ class Store:
 
     async def kiosk_of(self, token_sha256: bytes) -> str | None:
         """The kiosk a valid token writes for. A token never changes kiosk, so it is asked once per
-        token; whether it is revoked is checked again by every write (UPSERT_SQL)."""
+        token; whether it is revoked is checked again by every write (VALID_SQL)."""
         kiosk_id = self.kiosks.get(token_sha256)
         if kiosk_id is not None:
             return kiosk_id
@@ -94,36 +95,55 @@ class Store:
 
     async def _upsert(self, batch: ingest.Batch, token_sha256: bytes) -> list[str]:
         try:
-            written = await self._write(batch, token_sha256, ingest.INSERT_SQL)
+            written = await self._copy_new(batch, token_sha256)
         except psycopg.errors.UniqueViolation:  # some stored already: their versions decide
-            written = await self._write(batch, token_sha256, ingest.UPSERT_SQL)
+            written = await self._write(batch, token_sha256)
         if None in written:
             self.kiosks.pop(token_sha256, None)
             raise BAD_TOKEN
         return [sid for sid in batch.ids if sid in written]
 
-    async def _write(self, batch: ingest.Batch, token_sha256: bytes, sql: str) -> set[str | None]:
+    async def _copy_new(self, batch: ingest.Batch, token_sha256: bytes) -> set[str | None]:
+        """The batch straight into `sessions`, if the token is still valid and none of its sessions
+        is stored yet (UniqueViolation otherwise, and nothing is written)."""
         async with self.pool.connection() as conn:
-            try:
-                # A transaction committed once the answer is here, so a batch whose server dies while
-                # PostgreSQL works on it is not stored. (Pipelining BEGIN with the upsert saved a
-                # round trip but cost more CPU in psycopg: bench/README.md.) The batch goes into the
-                # connection's temporary table with binary COPY, the sessions are written from there.
-                async with conn.transaction(), conn.cursor() as cur:
-                    async with cur.copy(ingest.COPY_SQL) as copy:
-                        copy.set_types(ingest.COPY_TYPES)
-                        for row in batch.rows:
-                            await copy.write_row(row)
-                    await cur.execute(sql, {"kiosk": batch.kiosk_id, "token": token_sha256})
-                    written = {r[0] for r in await cur.fetchall()}
-                    if None not in written and len(written) < len(batch.keys):
-                        left = [k for k in batch.keys if k[0] not in written]
-                        rows = await (await conn.execute(ingest.STORED_SQL, [*map(list, zip(*left)),
-                                                                              batch.kiosk_id])).fetchall()
-                        written.update(r[0] for r in rows)
-            except psycopg.errors.DataError as exc:  # a value Python read but PostgreSQL cannot
-                raise ingest.Refused(422, "invalid_record", f"PostgreSQL refused a value: {exc.diag.message_primary}")
+            # A transaction committed once the answer is here, so a batch whose server dies while
+            # PostgreSQL works on it is not stored. (A COPY in autocommit would commit a batch sent
+            # whole before the server died: bench/README.md.)
+            async with _refusing_bad_values(), conn.transaction(), conn.cursor() as cur:
+                await cur.execute(ingest.VALID_SQL, {"kiosk": batch.kiosk_id, "token": token_sha256})
+                if await cur.fetchone() is None:
+                    return {None}
+                async with cur.copy(ingest.COPY_NEW_SQL) as copy:
+                    copy.set_types(ingest.COPY_TYPES)
+                    for row in batch.rows:
+                        await copy.write_row(row)
+        return set(batch.ids)
+
+    async def _write(self, batch: ingest.Batch, token_sha256: bytes) -> set[str | None]:
+        """The batch into the connection's temporary table, and upserted from there."""
+        async with self.pool.connection() as conn:
+            async with _refusing_bad_values(), conn.transaction(), conn.cursor() as cur:
+                async with cur.copy(ingest.COPY_SQL) as copy:
+                    copy.set_types(ingest.COPY_TYPES)
+                    for row in batch.rows:
+                        await copy.write_row(row)
+                await cur.execute(ingest.UPSERT_SQL, {"kiosk": batch.kiosk_id, "token": token_sha256})
+                written = {r[0] for r in await cur.fetchall()}
+                if None not in written and len(written) < len(batch.keys):
+                    left = [k for k in batch.keys if k[0] not in written]
+                    rows = await (await conn.execute(ingest.STORED_SQL, [*map(list, zip(*left)),
+                                                                          batch.kiosk_id])).fetchall()
+                    written.update(r[0] for r in rows)
         return written
+
+
+@asynccontextmanager
+async def _refusing_bad_values():
+    try:
+        yield
+    except psycopg.errors.DataError as exc:  # a value Python read but PostgreSQL cannot
+        raise ingest.Refused(422, "invalid_record", f"PostgreSQL refused a value: {exc.diag.message_primary}") from None
 
 
 BAD_TOKEN = ingest.Refused(401, "bad_token", "this token is unknown or revoked; ask the province for one")
@@ -165,7 +185,7 @@ def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYT
         finally:
             await store.pool.close()
 
-    async def receive(request: Request) -> JSONResponse:
+    async def receive(request: Request) -> Response:
         began = time.perf_counter()
         try:
             token_sha256 = token_hash(bearer(request))
@@ -180,7 +200,7 @@ def create_app(dsn: str, pool_size: int = 8, max_body: int = ingest.MAX_BODY_BYT
             return refused(exc)
         log_event(log, "province.stored", kiosk=kiosk_id, offered=len(batch.keys), accepted=len(accepted),
                   check_ms=round((parsed - began) * 1000, 1), store_ms=round((time.perf_counter() - parsed) * 1000, 1))
-        return JSONResponse({"accepted": accepted})
+        return Response(orjson.dumps({"accepted": accepted}), media_type="application/json")  # 200 ids: orjson
 
     async def health(request: Request) -> JSONResponse:
         async with store.pool.connection() as conn:

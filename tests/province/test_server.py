@@ -95,7 +95,7 @@ def test_a_server_killed_mid_batch_loses_nothing_and_duplicates_nothing(province
             def waiting() -> int:
                 watcher.execute("SELECT pg_stat_clear_snapshot()")
                 return watcher.execute("""SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
-                                          AND query LIKE '%%INSERT INTO sessions%%'""").fetchone()[0]
+                                          AND (query LIKE 'COPY sessions %%' OR query LIKE '%%INSERT INTO sessions%%')""").fetchone()[0]
 
             wait_until(lambda: waiting() == 1, timeout=30, what="a November batch waiting in the server")
             assert watcher.execute("SELECT count(*) FROM sessions_2026_10").fetchone()[0] == 300
@@ -129,7 +129,7 @@ def test_a_batch_stored_but_not_acknowledged_is_taken_again_without_a_copy(provi
 
 
 def test_a_batch_mixing_stored_and_new_sessions_stores_the_new_and_the_newer(province_server):
-    # The plain insert tried first fails on the stored ones; the upsert then takes the whole batch.
+    # The COPY tried first fails on the stored ones; the upsert then takes the whole batch.
     token = issue_token(province_server.dsn, "k-a", "Xã A")
     assert post(province_server, token, [record("s1"), record("s2")]).status_code == 200
     answer = post(province_server, token, [record("s0"), record("s1"), record("s2", version=1, satisfaction=5),
