@@ -1,7 +1,7 @@
 """The province's ingest and figures on PostgreSQL, beside PostgreSQL's own COPY and a plain query.
 
-    .venv/bin/python bench/bench_province.py [--sessions 3000000] [--kiosks 300] [--senders 4]
-                                             [--batch 200] [--dsn DSN]
+    .venv/bin/python bench/bench_province.py [--sessions 3000000] [--kiosks 300] [--senders 8]
+                                             [--workers 2] [--batch 200] [--dsn DSN]
 
 Starts its own PostgreSQL (as the tests do, but with PostgreSQL's default durability: fsync and
 synchronous commit on; --pg-settings sizes its memory and WAL), or uses --dsn (a database it may
@@ -170,10 +170,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=3_000_000)
     ap.add_argument("--kiosks", type=int, default=300)
-    ap.add_argument("--senders", type=int, default=4)
+    ap.add_argument("--senders", type=int, default=8, help="concurrent senders (a province's 300 kiosks send "
+                    "at once; each sender posts its batches one after the other)")
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--workers", type=int, default=1, help="kiosk-province serve --workers")
+    ap.add_argument("--workers", type=int, default=2, help="kiosk-province serve --workers (the README's advice: "
+                    "one per core; this machine has 2)")
     ap.add_argument("--pg-settings", default="-c shared_buffers=1GB -c max_wal_size=4GB",
                     help="options of the PostgreSQL it starts (default: %(default)s)")
     ap.add_argument("--dsn", help="an existing database to use (it is emptied); default: a PostgreSQL of its own")

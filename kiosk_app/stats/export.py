@@ -18,6 +18,7 @@ import sqlite3
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -269,13 +270,22 @@ def session_columns(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[l
     return cols, p
 
 
+# The sessions of [:lo, :hi) that count (utc_bounds).
+_IN_NAMED_RANGE = IN_RANGE.replace("started_at >= ?", "started_at >= :lo").replace("started_at < ?", "started_at < :hi")
+
+
 def session_sql(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[str, dict]:
+    """The sessions of [:lo, :hi) in time order. For CSV, a single row: all their lines, one after
+    the other (`group_concat` reads the rows in the order of the query it is given), as the
+    database's bytes, so a slice of thousands of sessions is one value for Python (printf writes
+    NULL as nothing, like the csv module)."""
     cols, p = session_columns(labels, offset_hours, for_csv)
-    where = IN_RANGE.replace("started_at >= ?", "started_at >= :lo").replace("started_at < ?", "started_at < :hi")
-    if for_csv:  # one column: the line's UTF-8 bytes (printf writes NULL as nothing, like the csv module)
-        line = _param(p, ",".join(["%s"] * len(cols)) + "\r\n")
-        cols = [f"CAST(printf({line}, {', '.join(cols)}) AS BLOB)"]
-    return f"SELECT {', '.join(cols)} FROM sessions WHERE {where} ORDER BY started_at", p
+    ordered = f"FROM sessions WHERE {_IN_NAMED_RANGE} ORDER BY started_at"
+    if not for_csv:
+        return f"SELECT {', '.join(cols)} {ordered}", p
+    line = _param(p, ",".join(["%s"] * len(cols)) + "\r\n")
+    return (f"SELECT CAST(group_concat(line, '') AS BLOB) FROM (SELECT printf({line}, {', '.join(cols)}) AS line "
+            f"{ordered})"), p
 
 
 def session_rows(conn: sqlite3.Connection, rng: DateRange, labels: Labels,
@@ -322,6 +332,11 @@ def reason_rows(s: Summary) -> list[list]:
 # ---------------------------------------------------------------- formats
 
 
+# The sessions file is made slice by slice: a few days each, about LINES_PER_SLICE sessions, each
+# slice one value from SQLite (its lines, joined), so Python handles a few dozen values for a year.
+LINES_PER_SLICE = 5000
+
+
 def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
               offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> list[Path]:
     """The sessions file, and next to it `<name>-theo-thu-tuc.csv` with the per-procedure table.
@@ -331,23 +346,37 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
     target = Path(target)
     side = target.with_name(f"{target.stem}-theo-thu-tuc{target.suffix or '.csv'}")
     check_target(side)  # before any work: both names must be fit to write
+    by_procedure = counts_by(conn, rng, "procedure", offset_hours)
+    sessions = sum(c.sessions for _code, c in by_procedure)
+    sql, params = session_sql(labels, offset_hours, True)
     with atomic_file(target) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             csv.writer(f).writerow(T.EXPORT_SESSION_COLUMNS)
             f.flush()
-            lines = session_rows(conn, rng, labels, offset_hours, for_csv=True)
             encoding = conn.execute("PRAGMA encoding").fetchone()[0]  # the kiosk's: UTF-8
-            while chunk := lines.fetchmany(5000):  # bytes, as SQLite made them: nothing decoded
-                if encoding == "UTF-8":
-                    f.buffer.write(b"".join(line for line, in chunk))
-                else:
-                    f.write(b"".join(line for line, in chunk).decode(encoding))
+            for lo, hi in slices(*utc_bounds(rng, offset_hours), sessions):
+                lines = conn.execute(sql, {**params, "lo": lo, "hi": hi}).fetchone()[0]
+                if lines:  # bytes as SQLite made them: nothing decoded, unless the log is not UTF-8
+                    f.buffer.write(lines if encoding == "UTF-8" else lines.decode(encoding).encode())
     with atomic_file(side) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
             out.writerow(PROCEDURE_HEAD)
-            out.writerows(map(csv_row, procedure_rows(counts_by(conn, rng, "procedure", offset_hours), labels)))
+            out.writerows(map(csv_row, procedure_rows(by_procedure, labels)))
     return [target, side]
+
+
+def slices(lo: str, hi: str, sessions: int) -> list[tuple[str, str]]:
+    """[lo, hi) cut into consecutive [from, to) of whole days, about LINES_PER_SLICE sessions each
+    if they are spread evenly (a kiosk's are, day after day)."""
+    start, end = datetime.fromisoformat(lo), datetime.fromisoformat(hi)
+    days = max(1, (end - start).days)
+    step = timedelta(days=max(1, min(days, days * LINES_PER_SLICE // max(1, sessions))))
+    edges = [lo]
+    while end - start > step:
+        start += step
+        edges.append(start.isoformat(timespec="seconds"))
+    return list(zip(edges, [*edges[1:], hi]))
 
 
 def _xlsx_text(value):

@@ -520,3 +520,40 @@ def test_csv_of_a_utf16_log_is_utf8_too(tmp_path):
     written = E.write_csv(conn, NOV, LABELS, tmp_path / "u.csv", 7)
     row = read_csv(written[0])[1]
     assert row[0] == "s1" and row[7] == "Đăng ký khai sinh" and row[10] == T.OUTCOME_NAMES["filed_alone"]
+
+
+def _many_sessions(store, n):
+    from tests.staff.conftest import add_session
+
+    for i in range(n):  # over the month, some sharing a start time, some hostile
+        add_session(store.database, f"m{i:03d}", f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:00.000+00:00",
+                    procedure_code=["A", "B", "=X,1", None][i % 4], outcome="filed_alone", duration_s=60 + i,
+                    kiosk_id=["k1", "k2"][i % 2], end_reason=["finished", '-"\n'][i % 2])
+
+
+def test_a_sessions_file_made_in_slices_is_the_one_made_in_one(store, tmp_path, monkeypatch):
+    _many_sessions(store, 120)
+    conn = store.database.conn
+    out = tmp_path / "out"
+    out.mkdir()
+    whole = E.write_csv(conn, NOV, LABELS, out / "whole.csv", 7)[0].read_bytes()
+    assert len(E.slices(*E.utc_bounds(NOV, 7), 120)) == 1
+    monkeypatch.setattr(E, "LINES_PER_SLICE", 7)
+    assert len(E.slices(*E.utc_bounds(NOV, 7), 120)) > 10
+    sliced = E.write_csv(conn, NOV, LABELS, out / "sliced.csv", 7)[0].read_bytes()
+    rows = read_csv(out / "sliced.csv")
+    assert sliced == whole and len(rows) == 121
+    starts = [(r[2][6:] + r[2][3:5] + r[2][:2], r[3]) for r in rows[1:]]  # dd/mm/yyyy, HH:MM
+    assert starts == sorted(starts)  # time order, within and across slices
+
+
+def test_slices_cover_the_range_in_whole_days_without_gaps():
+    lo, hi = "2024-12-31T17:00:00", "2025-12-31T17:00:00"
+    parts = E.slices(lo, hi, 200_000)
+    assert parts[0][0] == lo and parts[-1][1] == hi and all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
+    assert 30 <= len(parts) <= 45 and all(p[0].endswith("T17:00:00") for p in parts)
+    assert E.slices(lo, hi, 4000) == [(lo, hi)]  # a kiosk's year: one slice
+    assert E.slices(lo, hi, 0) == [(lo, hi)]
+    assert E.slices("0001-01-01T17:00:00", "9999-12-30T17:00:00", 0) == [("0001-01-01T17:00:00", "9999-12-30T17:00:00")]
+    assert 200 <= len(E.slices("0001-01-01T17:00:00", "9999-12-30T17:00:00", 10**6)) <= 201
+    assert len(E.slices("2026-11-01T17:00:00", "2026-11-02T17:00:00", 10**7)) == 1  # never less than a day
