@@ -8,19 +8,23 @@ self-filed, helped).
 
 from __future__ import annotations
 
+import collections
 import csv
 import errno
 import itertools
 import os
+import queue
 import re
 import secrets
 import sqlite3
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 from kiosk_app.stats import definitions as D
 from kiosk_app.stats.figures import (DEFAULT_UTC_OFFSET_HOURS, EFFECTIVE_OUTCOME, IN_RANGE, Counts, DateRange,
@@ -334,7 +338,11 @@ def reason_rows(s: Summary) -> list[list]:
 
 # The sessions file is made slice by slice: a few days each, about LINES_PER_SLICE sessions, each
 # slice one value from SQLite (its lines, joined), so Python handles a few dozen values for a year.
+# With more than one slice, two threads make them, each with its own read-only connection (SQLite
+# works without Python's lock), at most SLICES_AHEAD slices ahead of the file.
 LINES_PER_SLICE = 5000
+SLICE_THREADS = 2
+SLICES_AHEAD = 4
 
 
 def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
@@ -354,8 +362,7 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
             csv.writer(f).writerow(T.EXPORT_SESSION_COLUMNS)
             f.flush()
             encoding = conn.execute("PRAGMA encoding").fetchone()[0]  # the kiosk's: UTF-8
-            for lo, hi in slices(*utc_bounds(rng, offset_hours), sessions):
-                lines = conn.execute(sql, {**params, "lo": lo, "hi": hi}).fetchone()[0]
+            for lines in _slice_lines(conn, sql, params, slices(*utc_bounds(rng, offset_hours), sessions)):
                 if lines:  # bytes as SQLite made them: nothing decoded, unless the log is not UTF-8
                     f.buffer.write(lines if encoding == "UTF-8" else lines.decode(encoding).encode())
     with atomic_file(side) as tmp:
@@ -364,6 +371,59 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
             out.writerow(PROCEDURE_HEAD)
             out.writerows(map(csv_row, procedure_rows(by_procedure, labels)))
     return [target, side]
+
+
+def _read_only_twins(conn, n: int) -> list[sqlite3.Connection]:
+    """n read-only connections of their own to the connection's database file, usable from another
+    thread; none for a database in memory or one that cannot be opened again."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    twins: list[sqlite3.Connection] = []
+    if not row or not row[2]:
+        return twins
+    try:
+        for _ in range(n):
+            twins.append(sqlite3.connect(f"file:{quote(row[2])}?mode=ro", uri=True, check_same_thread=False))
+            twins[-1].execute("SELECT count(*) FROM sessions WHERE rowid = 0").fetchone()
+    except sqlite3.Error:
+        for twin in twins:
+            twin.close()
+        return []
+    return twins
+
+
+def _slice_lines(conn, sql: str, params: dict, parts: list[tuple[str, str]]) -> Iterator[bytes | None]:
+    """Each slice's lines (None for an empty slice), in order."""
+    def lines(c: sqlite3.Connection, part: tuple[str, str]):
+        return c.execute(sql, {**params, "lo": part[0], "hi": part[1]}).fetchone()[0]
+
+    twins = _read_only_twins(conn, SLICE_THREADS) if len(parts) > 1 else []
+    if not twins:
+        yield from (lines(conn, part) for part in parts)
+        return
+    free: queue.SimpleQueue = queue.SimpleQueue()
+    for twin in twins:
+        free.put(twin)
+
+    def on_a_free_connection(part: tuple[str, str]):
+        c = free.get()
+        try:
+            return lines(c, part)
+        finally:
+            free.put(c)
+
+    pool = ThreadPoolExecutor(len(twins), thread_name_prefix="csv-slices")
+    try:
+        ahead: collections.deque = collections.deque()
+        for part in parts:
+            ahead.append(pool.submit(on_a_free_connection, part))
+            if len(ahead) > SLICES_AHEAD:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for twin in twins:
+            twin.close()
 
 
 def slices(lo: str, hi: str, sessions: int) -> list[tuple[str, str]]:

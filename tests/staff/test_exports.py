@@ -540,11 +540,56 @@ def test_a_sessions_file_made_in_slices_is_the_one_made_in_one(store, tmp_path, 
     assert len(E.slices(*E.utc_bounds(NOV, 7), 120)) == 1
     monkeypatch.setattr(E, "LINES_PER_SLICE", 7)
     assert len(E.slices(*E.utc_bounds(NOV, 7), 120)) > 10
+    twins = []
+    make_twins = E._read_only_twins
+    monkeypatch.setattr(E, "_read_only_twins", lambda c, n: twins.extend(make_twins(c, n)) or twins)
     sliced = E.write_csv(conn, NOV, LABELS, out / "sliced.csv", 7)[0].read_bytes()
+    assert len(twins) == E.SLICE_THREADS == 2  # made by two threads
     rows = read_csv(out / "sliced.csv")
     assert sliced == whole and len(rows) == 121
     starts = [(r[2][6:] + r[2][3:5] + r[2][:2], r[3]) for r in rows[1:]]  # dd/mm/yyyy, HH:MM
     assert starts == sorted(starts)  # time order, within and across slices
+
+
+def test_a_slice_that_fails_fails_the_export_and_leaves_nothing_running(store, tmp_path, monkeypatch):
+    import sqlite3
+    import threading
+
+    _many_sessions(store, 120)
+    monkeypatch.setattr(E, "LINES_PER_SLICE", 7)
+    twins = []
+    make_twins = E._read_only_twins
+
+    def twins_that_break(conn, n):
+        made = make_twins(conn, n)
+        twins.extend(made)
+        made[1].create_function("printf", -1, lambda *a: 1 / 0)  # a slice on this one fails
+        return made
+
+    monkeypatch.setattr(E, "_read_only_twins", twins_that_break)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ExportError) as caught:
+        export_to("csv", store.database.conn, NOV, LABELS, out / "x.csv", 7)
+    assert caught.value.code == "database"
+    assert list(out.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("csv-slices")]
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        twins[0].execute("SELECT 1")
+
+
+def test_a_sessions_file_of_a_database_in_memory_is_made_by_one_thread(tmp_path, monkeypatch):
+    from kiosk_app.storage.database import connect, migrate
+
+    db = connect(":memory:")
+    migrate(db, tmp_path / "backups")
+    for i in range(30):
+        db.conn.execute("INSERT INTO sessions (id, kiosk_id, started_at, start_kind, mode) VALUES (?, 'k1', ?, "
+                        "'resident', 'self')", [f"s{i}", f"2026-11-{1 + i % 28:02d}T03:00:00.000+00:00"])
+    monkeypatch.setattr(E, "LINES_PER_SLICE", 5)
+    assert E._read_only_twins(db.conn, 2) == []
+    written = E.write_csv(db.conn, NOV, LABELS, tmp_path / "m.csv", 7)
+    assert len(read_csv(written[0])) == 31
 
 
 def test_slices_cover_the_range_in_whole_days_without_gaps():
