@@ -142,7 +142,7 @@ class ScanProcess:
         parent_conn, child_conn = self._ctx.Pipe()
         # Nothing is ever written here: the child sees EOF when the kiosk is gone, however it went.
         watch_reader, self._parent_watch = self._ctx.Pipe(duplex=False)
-        self._cancel_event = self._ctx.Event()
+        self._cancel_event = worker.CancelFlag(self._ctx)
         self._proc = self._ctx.Process(
             target=worker.run,
             args=(child_conn, self._cancel_event, self._env, self._backend, watch_reader,

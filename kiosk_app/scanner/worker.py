@@ -27,6 +27,26 @@ _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _PARENT_GONE = (EOFError, BrokenPipeError, ConnectionResetError)
 
 
+class CancelFlag:
+    """"Stop this scan", shared with the scan process: one byte of shared memory with no lock.
+
+    Not a multiprocessing.Event: its lock can be held by the scan process at the moment that
+    process is stopped or killed (a hung or crashed driver), and the kiosk's next set() or clear()
+    would then wait for it forever, with the screen frozen."""
+
+    def __init__(self, ctx):
+        self._value = ctx.RawValue("b", 0)
+
+    def set(self) -> None:
+        self._value.value = 1
+
+    def clear(self) -> None:
+        self._value.value = 0
+
+    def is_set(self) -> bool:
+        return self._value.value != 0
+
+
 def _die_with_parent(parent_pid: int) -> None:
     """Linux: have the kernel SIGKILL us when the kiosk dies (even mid-way in a driver call).
 
