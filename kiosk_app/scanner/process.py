@@ -220,7 +220,8 @@ class ScanProcess:
         """Stop the current scan; a driver that ignores this is killed after cancel_grace."""
         if self._pending is None or self._pending[0] != "scan":
             return
-        # A stalled driver will not look at the event: poll() kills it at once (_silent_too_long).
+        # A stalled driver will not look at the flag: poll() kills it at once (_silent_too_long).
+        # Setting the flag never waits for the scan process (worker.CancelFlag).
         self._cancel_requested = True
         self._cancel_event.set()
         self._last_activity = time.monotonic()
