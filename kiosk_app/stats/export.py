@@ -19,7 +19,7 @@ import secrets
 import sqlite3
 import stat
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -293,9 +293,9 @@ def session_sql(labels: Labels, offset_hours: int, for_csv: bool) -> tuple[str, 
 
 
 def session_rows(conn: sqlite3.Connection, rng: DateRange, labels: Labels,
-                 offset_hours: int = DEFAULT_UTC_OFFSET_HOURS, for_csv: bool = False) -> Iterator[tuple]:
+                 offset_hours: int = DEFAULT_UTC_OFFSET_HOURS) -> Iterator[tuple]:
     """One row per session, in Vietnamese, in the order of EXPORT_SESSION_COLUMNS."""
-    sql, params = session_sql(labels, offset_hours, for_csv)
+    sql, params = session_sql(labels, offset_hours, for_csv=False)
     lo, hi = utc_bounds(rng, offset_hours)
     return conn.execute(sql, {**params, "lo": lo, "hi": hi})
 
@@ -362,9 +362,11 @@ def write_csv(conn, rng: DateRange, labels: Labels, target: Path,
             csv.writer(f).writerow(T.EXPORT_SESSION_COLUMNS)
             f.flush()
             encoding = conn.execute("PRAGMA encoding").fetchone()[0]  # the kiosk's: UTF-8
-            for lines in _slice_lines(conn, sql, params, slices(*utc_bounds(rng, offset_hours), sessions)):
-                if lines:  # bytes as SQLite made them: nothing decoded, unless the log is not UTF-8
-                    f.buffer.write(lines if encoding == "UTF-8" else lines.decode(encoding).encode())
+            parts = slices(*utc_bounds(rng, offset_hours), sessions)
+            with closing(_slice_lines(conn, sql, params, parts)) as made:  # a failed write stops the threads
+                for lines in made:
+                    if lines:  # bytes as SQLite made them: nothing decoded, unless the log is not UTF-8
+                        f.buffer.write(lines if encoding == "UTF-8" else lines.decode(encoding).encode())
     with atomic_file(side) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
