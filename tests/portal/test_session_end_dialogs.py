@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 import shiboken6
 from PIL import Image
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk_app.app import Kiosk, Options
@@ -100,3 +100,46 @@ def test_idle_timeout_closes_the_file_viewer(qtbot, portal_kiosk):
         portal._file_viewer(portal, receipt)  # "Xem tệp": returns when the viewer is closed
     assert seen == ["portalFileViewer"]
     assert QApplication.activeModalWidget() is None and kiosk.nav.current == "home"
+
+
+def test_the_idle_question_comes_above_a_page_dialog_and_continuing_returns_to_it(qtbot, portal_kiosk):
+    """A resident reading a page's alert sees "Bạn còn ở đó không?" above it (and not the alert's
+    text): "Tiếp tục" goes back to the alert, which is still there to answer."""
+    kiosk = portal_kiosk
+    portal = open_portal(qtbot, kiosk)
+    overlay = kiosk.front.idle_overlay
+    states = []
+
+    def when_the_alert_is_up():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "portalDialog":
+            QTimer.singleShot(20, when_the_alert_is_up)
+            return
+        kiosk.idle.timeout_s, kiosk.idle.countdown_s = 0.05, 60
+        kiosk.idle.poke()
+
+        def when_the_question_is_up():
+            top = QApplication.activeModalWidget()
+            if not overlay.isVisible():
+                QTimer.singleShot(20, when_the_question_is_up)
+                return
+            states.append((top.objectName(), overlay.window() is top, top.geometry() == kiosk.window.geometry()))
+            qtbot.mouseClick(overlay.continue_button, Qt.MouseButton.LeftButton)
+
+            def back_at_the_alert():
+                top = QApplication.activeModalWidget()
+                if top is None or top.objectName() != "portalDialog":
+                    QTimer.singleShot(20, back_at_the_alert)
+                    return
+                states.append((top.objectName(), overlay.isVisible(), overlay.window() is kiosk.window))
+                kiosk.idle.timeout_s, kiosk.idle.countdown_s = 120, 30
+                top.accept()
+            QTimer.singleShot(0, back_at_the_alert)
+        QTimer.singleShot(0, when_the_question_is_up)
+
+    QTimer.singleShot(0, when_the_alert_is_up)
+    with qtbot.waitCallback(timeout=15000) as answered:
+        portal.page.runJavaScript("alert('Hồ sơ chưa lưu'); 'ok'", 0, answered)
+    assert answered.args == ["ok"]
+    assert states == [("idleHost", True, True), ("portalDialog", False, True)]
+    assert kiosk.sessions.current is not None and QApplication.activeModalWidget() is None
