@@ -114,20 +114,14 @@ class Store:
                 await cur.execute(ingest.VALID_SQL, {"kiosk": batch.kiosk_id, "token": token_sha256})
                 if await cur.fetchone() is None:
                     return {None}
-                async with cur.copy(ingest.COPY_NEW_SQL) as copy:
-                    copy.set_types(ingest.COPY_TYPES)
-                    for row in batch.rows:
-                        await copy.write_row(row)
+                await _copy_rows(cur, ingest.COPY_NEW_SQL, batch.rows)
         return set(batch.ids)
 
     async def _write(self, batch: ingest.Batch, token_sha256: bytes) -> set[str | None]:
         """The batch into the connection's temporary table, and upserted from there."""
         async with self.pool.connection() as conn:
             async with _refusing_bad_values(), conn.transaction(), conn.cursor() as cur:
-                async with cur.copy(ingest.COPY_SQL) as copy:
-                    copy.set_types(ingest.COPY_TYPES)
-                    for row in batch.rows:
-                        await copy.write_row(row)
+                await _copy_rows(cur, ingest.COPY_SQL, batch.rows)
                 await cur.execute(ingest.UPSERT_SQL, {"kiosk": batch.kiosk_id, "token": token_sha256})
                 written = {r[0] for r in await cur.fetchall()}
                 if None not in written and len(written) < len(batch.keys):
@@ -136,6 +130,14 @@ class Store:
                                                                           batch.kiosk_id])).fetchall()
                     written.update(r[0] for r in rows)
         return written
+
+
+async def _copy_rows(cur: psycopg.AsyncCursor, sql: str, rows: list[tuple]) -> None:
+    """Checked rows into a table with binary COPY (their types: ingest.COPY_TYPES)."""
+    async with cur.copy(sql) as copy:
+        copy.set_types(ingest.COPY_TYPES)
+        for row in rows:
+            await copy.write_row(row)
 
 
 @asynccontextmanager

@@ -36,9 +36,9 @@ class IdleOverlay(Overlay):
         """Over the kiosk's window; over a dialog that is open (a page's alert, the file picker),
         in a screen-sized dialog of its own above it, so the question is seen and answered there and
         hides what the dialog shows. "Tiếp tục" returns to the dialog; a timeout closes both."""
-        modal = QApplication.activeModalWidget()
-        if modal is not None and self._host is None:
-            self._host = host = QDialog(modal, Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
+        if QApplication.activeModalWidget() is not None and self._host is None:
+            # A child of the kiosk's window, not of the page's dialog: that one may be deleted under it.
+            self._host = host = QDialog(self._home, Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
             host.setObjectName("idleHost")
             host.setWindowModality(Qt.WindowModality.ApplicationModal)
             host.setGeometry(self._home.geometry())
